@@ -184,10 +184,16 @@ typedef struct zra_source_plugin {
 /** Type of the entry point. Returns NULL when the plugin cannot serve this host's ABI. @since ABI 1.0 */
 typedef const zra_source_plugin* (*zra_source_plugin_entry_fn)(uint32_t host_abi_major, uint32_t host_abi_minor);
 
-/** Declares the entry point: ZRA_SOURCE_PLUGIN_ENTRY { return &my_descriptor; } */
-#define ZRA_SOURCE_PLUGIN_ENTRY                                                                   \
-  ZRA_PLUGIN_EXPORT const zra_source_plugin* zra_sync_source_plugin(uint32_t host_abi_major,     \
-                                                                    uint32_t host_abi_minor)
+#ifdef __cplusplus
+#define ZRA_EXTERN_C extern "C"
+#else
+#define ZRA_EXTERN_C
+#endif
+
+/** Declares the entry point, unmangled in C and C++: ZRA_SOURCE_PLUGIN_ENTRY { return &my_descriptor; } */
+#define ZRA_SOURCE_PLUGIN_ENTRY                                                                              \
+  ZRA_EXTERN_C ZRA_PLUGIN_EXPORT const zra_source_plugin* zra_sync_source_plugin(uint32_t host_abi_major,   \
+                                                                                 uint32_t host_abi_minor)
 
 #ifdef __cplusplus
 }  /* extern "C" */

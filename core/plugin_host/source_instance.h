@@ -1,0 +1,83 @@
+#pragma once
+// Reading a source through its plugin: SourceInstance (create/check/destroy) and StreamReader
+// (open/next_batch/close). Rows are copied out of plugin memory, so they outlive the plugin's batch.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config_node.h"
+#include "core/common/source_row.h"
+#include "core/plugin_host/loaded_plugin.h"
+#include "core/plugin_host/source_error.h"
+
+namespace zra {
+
+namespace plugin_host_detail {
+class InstanceState;
+}
+
+// Stream keys the host owns: not passed to the plugin's stream_settings validation.
+extern const std::vector<std::string> kHostStreamKeys;  // name, object, mapping, mode, max_delete_fraction, cursor
+
+// One open stream. Not thread-safe; keeps its plugin instance alive until it is destroyed.
+class StreamReader {
+ public:
+  // Reads the next non-empty batch: `out` is cleared, then filled with copies of the plugin's rows.
+  // Returns false at the end of the stream (and on every later call). Throws SourceError when the plugin
+  // fails (its message included), returns a malformed batch (struct_size below ABI 1.0, NULL rows or
+  // columns, a row without a locator: "plugin bug"), or lets a C++ exception escape. After a throw, the
+  // stream is finished: later calls throw again.
+  bool next(std::vector<SourceRow>& out);
+  const std::string& stream_name() const { return stream_; }
+  ~StreamReader();  // close()
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
+
+ private:
+  friend class SourceInstance;
+  StreamReader(std::shared_ptr<plugin_host_detail::InstanceState> state, void* cursor, std::string stream);
+  void copy_batch(const zra_batch& batch, std::vector<SourceRow>& out);
+
+  std::shared_ptr<plugin_host_detail::InstanceState> state_;
+  void* cursor_;
+  std::string stream_;
+  bool done_ = false;
+  bool failed_ = false;
+  std::shared_ptr<const std::vector<std::string>> columns_;  // reused while the plugin's names do not change
+};
+
+// One configured source (one plugin instance). Not thread-safe; one open stream at a time (the ABI's rule).
+class SourceInstance {
+ public:
+  // Validates `settings` (a map, or null = {}) against the plugin's declared settings (see
+  // validate_settings: ConfigError at the offending key), then calls create().
+  // Throws ConfigError, or SourceError when create() fails (exit code 2 for ZRA_ERROR_SETTINGS).
+  static std::unique_ptr<SourceInstance> create(std::shared_ptr<LoadedPlugin> plugin, const std::string& source_name,
+                                                const ConfigNode& settings);
+
+  // Validates the stream node's plugin keys (all but kHostStreamKeys) against the plugin's stream_settings,
+  // builds {"name", "object", declared keys with defaults, "since" when given, "batch_rows"} and calls
+  // open(). The stream node must have a `name`. Throws ConfigError, SourceError (also when another stream
+  // of this instance is still open).
+  std::unique_ptr<StreamReader> open(const ConfigNode& stream_node, const std::optional<std::string>& since,
+                                     size_t batch_rows = 1000);
+  // Same with the stream JSON already built (the checker and tests use it); no validation is applied.
+  std::unique_ptr<StreamReader> open_json(const std::string& stream_name, const std::string& stream_json);
+
+  // Calls the plugin's optional check() (reachability without reading); a no-op when it has none.
+  // Throws SourceError on failure.
+  void check();
+
+  const std::string& source_name() const;
+  const LoadedPlugin& plugin() const { return *plugin_; }
+  ~SourceInstance();  // destroy(), once the last stream of this instance is closed
+
+ private:
+  SourceInstance(std::shared_ptr<LoadedPlugin> plugin, std::shared_ptr<plugin_host_detail::InstanceState> state);
+  std::shared_ptr<LoadedPlugin> plugin_;
+  std::shared_ptr<plugin_host_detail::InstanceState> state_;
+};
+
+}  // namespace zra

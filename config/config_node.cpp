@@ -170,13 +170,17 @@ nlohmann::json ConfigNode::to_json() const {
   if (l == "false") return false;
   if (l == "null" || l == "~") return nullptr;
   if (!scalar_.empty()) {
+    // A number only when it reads back as the same text: `00123` or a 30-digit id stays a string.
     char* end = nullptr;
     errno = 0;
     long long i = std::strtoll(scalar_.c_str(), &end, 10);
-    if (end == scalar_.c_str() + scalar_.size() && errno == 0) return static_cast<int64_t>(i);
+    if (end == scalar_.c_str() + scalar_.size() && errno == 0 && std::to_string(i) == scalar_) {
+      return static_cast<int64_t>(i);
+    }
     errno = 0;
     double d = std::strtod(scalar_.c_str(), &end);
-    bool plain_number = scalar_.find_first_not_of("0123456789+-.eE") == std::string::npos;
+    bool plain_number = scalar_.find_first_not_of("0123456789+-.eE") == std::string::npos &&
+                        scalar_.find('.') != std::string::npos && scalar_[0] != '0' && scalar_[0] != '.';
     if (plain_number && end == scalar_.c_str() + scalar_.size() && errno == 0) return d;
   }
   return scalar_;

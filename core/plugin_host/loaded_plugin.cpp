@@ -105,7 +105,8 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& given_path) 
   if (!has_elf_header(path)) throw PluginError(path, "not a shared library (no ELF header)");
 
   std::shared_ptr<LoadedPlugin> plugin(new LoadedPlugin());
-  plugin->handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_NODELETE: a plugin whose libraries run threads (cpprest's pool) must not lose its code under them.
+  plugin->handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (plugin->handle_ == nullptr) {
     const char* why = ::dlerror();
     throw PluginError(path, std::string("cannot be loaded: ") + (why != nullptr ? why : "unknown dlopen error"));

@@ -1,0 +1,42 @@
+#include "core/state/payload_hash.h"
+
+#include <memory>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+
+namespace zra {
+namespace {
+
+struct DigestContextFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// One context per thread, reused: hashing runs once per record, so per-call allocation would show.
+EVP_MD_CTX* thread_context() {
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextFree> ctx(EVP_MD_CTX_new());
+  if (!ctx) throw std::runtime_error("payload_hash: OpenSSL could not allocate a digest context");
+  return ctx.get();
+}
+
+}  // namespace
+
+std::string payload_hash(std::string_view canonical_json) {
+  EVP_MD_CTX* ctx = thread_context();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, canonical_json.data(), canonical_json.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest, &length) != 1 || length < 16) {
+    throw std::runtime_error("payload_hash: OpenSSL SHA-256 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace zra

@@ -76,9 +76,7 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path, Clock& clo
   auto& db = impl->db;
   db.exec("PRAGMA busy_timeout = 5000", "setting the busy timeout");
   state_schema::prepare(db, read_only);
-  // NORMAL in WAL mode: a commit reaches the OS before COMMIT returns, so a killed process loses nothing;
-  // only an OS crash or power loss can drop the last commits, which makes their records be sent again.
-  // FULL: a task id written before a power loss survives it, so that batch is never imported twice.
+  // A killed process loses nothing in WAL mode either way; FULL: a task id written before a power loss survives it, so that batch is never imported twice.
   // At most ~20 import calls a minute, the extra fsyncs cost nothing that matters.
   if (!read_only) db.exec("PRAGMA synchronous = FULL", "setting synchronous");
   // Bounded memory whatever the file size: a 16 MiB page cache; reads of a large file go through a

@@ -1,0 +1,58 @@
+#pragma once
+// One compiled step of a mapping: how one target field gets its value from a row. Built by
+// field_compiler.cpp from the mapping file, run by Mapping::apply() through evaluate().
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mapping/text_template.h"
+#include "mapping/time_conversion.h"
+
+namespace zra::mapping_detail {
+
+// The JSON type one value converts to (for an array field: each element's type).
+enum class ValueKind { String, Email, Number, Integer, Bool, Date, DateTime };
+enum class TextTransform { Trim, Lower, Upper, NullIfEmpty };
+enum class SourceKind { Column, Constant, Template };
+
+struct FieldStep {
+  std::string target;  // the ZRA field
+  size_t position = 0; // of the field in the mapping file, for reporting issues in that order
+  SourceKind source = SourceKind::Column;
+  int slot = -1;                     // Column: index into the mapping's referenced columns
+  TextTemplate text_template;        // Template
+  std::vector<int> template_slots;   // Template: one slot per placeholder
+  std::optional<nlohmann::json> constant;  // Constant: the final value, computed when compiled
+
+  bool keep_whitespace = false;
+  bool keep_empty = false;
+  std::vector<TextTransform> transforms;
+  // value -> value (nullopt: the value becomes absent); std::less<> allows lookup by string_view.
+  std::map<std::string, std::optional<std::string>, std::less<>> value_map;
+  std::optional<nlohmann::json> default_value;  // final value, converted when compiled
+
+  ValueKind kind = ValueKind::String;
+  bool is_array = false;
+  std::string separator;  // `split`; empty: the whole value is one element
+  std::string item_key;   // `as`: each element becomes {item_key: element}
+  TimeSpec time;          // Date and DateTime
+};
+
+enum class Outcome { Value, Absent, Failed };
+
+// Runs a step on the text a row gave it (nullopt: NULL or no such column): trim, transforms, map,
+// empty-means-absent, default, type conversion, split/as. Value: `out` holds the JSON value.
+// Absent: the field is omitted. Failed: `error` says what and why. Never throws for data problems.
+Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, nlohmann::json& out,
+                 std::string& error);
+
+// The conversion part alone (split/as, type), for a value that is already final text: used for
+// `default` at compile time (without `map`) and by evaluate().
+Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, nlohmann::json& out,
+                std::string& error);
+
+}  // namespace zra::mapping_detail

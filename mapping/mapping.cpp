@@ -1,0 +1,138 @@
+#include "mapping/mapping.h"
+
+#include <algorithm>
+
+#include "core/common/errors.h"
+#include "mapping/column_index_cache.h"
+#include "mapping/field_compiler.h"
+#include "mapping/field_step.h"
+#include "mapping/text_ops.h"
+#include "mapping/time_zone_lookup.h"
+
+namespace zra {
+namespace {
+
+using mapping_detail::ColumnIndexes;
+using mapping_detail::FieldStep;
+using mapping_detail::Outcome;
+using mapping_detail::SourceKind;
+
+std::optional<std::string_view> cell(const SourceRow& row, int index) {
+  if (index < 0 || static_cast<size_t>(index) >= row.values.size()) return std::nullopt;
+  const auto& v = row.values[static_cast<size_t>(index)];
+  if (!v) return std::nullopt;
+  return std::string_view(*v);
+}
+
+mapping_detail::TimeSpec root_time(const ConfigNode& root) {
+  mapping_detail::TimeSpec time;
+  const ConfigNode* zone = root.find("timezone");
+  if (zone == nullptr) return time;
+  if (!zone->is_scalar() || zone->as_string().empty()) zone->fail("'timezone' needs an IANA time zone name");
+  time.zone = mapping_detail::find_time_zone(zone->as_string());
+  if (time.zone == nullptr) {
+    zone->fail("unknown time zone '" + zone->as_string() + "' (expected an IANA name such as America/New_York)");
+  }
+  time.zone_name = zone->as_string();
+  return time;
+}
+
+// Sorts `issues` by the mapping-file position of their fields (`positions`, parallel to `issues`).
+void put_in_mapping_order(std::vector<MappingIssue>& issues, const std::vector<size_t>& positions) {
+  std::vector<size_t> order(issues.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return positions[a] < positions[b]; });
+  std::vector<MappingIssue> sorted;
+  sorted.reserve(issues.size());
+  for (size_t i : order) sorted.push_back(std::move(issues[i]));
+  issues = std::move(sorted);
+}
+
+}  // namespace
+
+Mapping::Mapping(ObjectType type, std::vector<FieldStep> steps, std::vector<std::string> columns)
+    : type_(type),
+      steps_(std::move(steps)),
+      columns_(std::move(columns)),
+      column_cache_(std::make_unique<mapping_detail::ColumnIndexCache>(columns_)) {}
+
+Mapping::~Mapping() = default;
+
+std::shared_ptr<const Mapping> Mapping::compile(ObjectType type, const ConfigNode& root) {
+  if (!root.is_map()) root.fail("a mapping needs 'fields' (target field: source column or options)");
+  root.check_keys({"fields", "timezone"});
+  mapping_detail::TimeSpec time = root_time(root);
+  const ConfigNode& fields = root.at("fields");
+  if (!fields.is_map()) fields.fail("'fields' needs a mapping of target field to source column or options");
+  if (fields.entries().empty()) fields.fail("a mapping needs at least one field");
+
+  std::vector<std::string> columns;
+  mapping_detail::FieldCompileContext context{object_spec(type), time, columns};
+  std::vector<FieldStep> steps;
+  steps.reserve(fields.entries().size());
+  for (const auto& [target, node] : fields.entries()) {
+    for (const auto& done : steps) {
+      if (done.target == target) node.fail("field '" + target + "' is mapped twice");
+    }
+    steps.push_back(mapping_detail::compile_field(target, node, context));
+  }
+  // Steps run in target-name order, which is the record's own (a sorted map): each field is appended at
+  // the end instead of searched for. Issues are put back in mapping-file order (FieldStep::position).
+  for (size_t i = 0; i < steps.size(); ++i) steps[i].position = i;
+  std::sort(steps.begin(), steps.end(), [](const FieldStep& a, const FieldStep& b) { return a.target < b.target; });
+  return std::shared_ptr<const Mapping>(new Mapping(type, std::move(steps), std::move(columns)));
+}
+
+MappedRow Mapping::apply(const SourceRow& row) const {
+  MappedRow result;
+  result.record = nlohmann::json::object();
+  auto& record = result.record.get_ref<nlohmann::json::object_t&>();
+  if (row.error) {
+    result.issues.push_back(MappingIssue{"", "", "the row could not be read: " + *row.error});
+    return result;
+  }
+  const ColumnIndexes& indexes = column_cache_->resolve(row.columns);
+  std::string rendered;
+  std::string error;
+  std::vector<size_t> issue_positions;
+  nlohmann::json value;
+  for (const FieldStep& step : steps_) {
+    std::optional<std::string_view> text;
+    switch (step.source) {
+      case SourceKind::Constant:
+        if (step.constant) record.emplace_hint(record.end(), step.target, *step.constant);
+        continue;
+      case SourceKind::Column:
+        text = cell(row, indexes[static_cast<size_t>(step.slot)]);
+        break;
+      case SourceKind::Template: {
+        auto part = [&](size_t i) -> std::string_view {
+          auto v = cell(row, indexes[static_cast<size_t>(step.template_slots[i])]);
+          if (!v) return {};
+          return step.keep_whitespace ? *v : mapping_detail::trim_view(*v);
+        };
+        if (step.text_template.render(part, rendered)) text = std::string_view(rendered);
+        break;
+      }
+    }
+    switch (mapping_detail::evaluate(step, text, value, error)) {
+      case Outcome::Value:
+        record.emplace_hint(record.end(), step.target, std::move(value));
+        break;
+      case Outcome::Absent:
+        break;
+      case Outcome::Failed:
+        result.issues.push_back(MappingIssue{step.target, text ? std::string(*text) : std::string(), error});
+        issue_positions.push_back(step.position);
+        break;
+    }
+  }
+  if (result.issues.size() > 1) put_in_mapping_order(result.issues, issue_positions);
+  return result;
+}
+
+const std::vector<std::string>& Mapping::referenced_columns() const { return columns_; }
+
+ObjectType Mapping::object_type() const { return type_; }
+
+}  // namespace zra

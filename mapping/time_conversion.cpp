@@ -1,0 +1,266 @@
+#include "mapping/time_conversion.h"
+
+#include <chrono>
+#include <sstream>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+namespace zra::mapping_detail {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+using LocalMs = date::local_time<milliseconds>;
+using SysMs = date::sys_time<milliseconds>;
+
+struct ParsedTime {
+  LocalMs local{};
+  bool has_offset = false;
+  minutes offset{0};
+};
+
+bool digits(std::string_view s, size_t pos, size_t count, int& value) {
+  if (pos + count > s.size()) return false;
+  value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    value = value * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+// The ISO-8601 forms (see the header); hand-written because this runs once per value of a large load.
+bool parse_iso(std::string_view s, ParsedTime& out) {
+  int y = 0, mo = 0, d = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d)) {
+    return false;
+  }
+  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return false;
+  out.local = LocalMs{date::local_days{ymd}};
+  out.has_offset = false;
+  size_t i = 10;
+  if (i == s.size()) return true;
+  if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return false;
+  int h = 0, mi = 0, sec = 0, ms = 0;
+  if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, mi)) return false;
+  i += 6;
+  if (i < s.size() && s[i] == ':') {
+    if (!digits(s, i + 1, 2, sec)) return false;
+    i += 3;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+      size_t start = ++i;
+      int scale = 100;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        ms += (s[i] - '0') * scale;  // digits past milliseconds are dropped
+        scale /= 10;
+        ++i;
+      }
+      if (i == start) return false;
+    }
+  }
+  if (h > 23 || mi > 59 || sec > 59) return false;
+  out.local += std::chrono::hours{h} + minutes{mi} + std::chrono::seconds{sec} + milliseconds{ms};
+  if (i == s.size()) return true;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    out.has_offset = true;
+    out.offset = minutes{0};
+    return i + 1 == s.size();
+  }
+  if (s[i] != '+' && s[i] != '-') return false;
+  int sign = s[i] == '-' ? -1 : 1;
+  int oh = 0, om = 0;
+  if (!digits(s, i + 1, 2, oh)) return false;
+  i += 3;
+  if (i < s.size()) {
+    if (s[i] == ':') ++i;
+    if (!digits(s, i, 2, om)) return false;
+    i += 2;
+  }
+  if (i != s.size() || oh > 23 || om > 59) return false;
+  out.has_offset = true;
+  out.offset = minutes{sign * (oh * 60 + om)};
+  return true;
+}
+
+// date::parse through a per-thread stream: building a stream per value would dominate the cost.
+bool parse_with_format(std::string_view s, const std::string& format, ParsedTime& out) {
+  thread_local std::istringstream in;
+  in.clear();
+  in.str(std::string(s));
+  minutes offset = minutes::min();  // date leaves it untouched unless the format read %z
+  date::from_stream(in, format.c_str(), out.local, static_cast<std::string*>(nullptr), &offset);
+  if (in.fail()) return false;
+  if (in.peek() != std::char_traits<char>::eof()) return false;  // text left over
+  out.has_offset = offset != minutes::min();
+  out.offset = out.has_offset ? offset : minutes{0};
+  return true;
+}
+
+// Appends `value` (0 <= value < 10^width) as exactly `width` digits.
+void append_padded(std::string& out, long long value, int width) {
+  char buf[4];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, static_cast<size_t>(width));
+}
+
+void append_date(std::string& out, const date::year_month_day& ymd) {
+  append_padded(out, static_cast<int>(ymd.year()), 4);
+  out.push_back('-');
+  append_padded(out, static_cast<unsigned>(ymd.month()), 2);
+  out.push_back('-');
+  append_padded(out, static_cast<unsigned>(ymd.day()), 2);
+}
+
+// "2025-03-09 02:30:00", for messages about a local time.
+std::string local_text(LocalMs t) {
+  auto day = date::floor<date::days>(t);
+  date::hh_mm_ss<milliseconds> tod{t - day};
+  std::string out;
+  append_date(out, date::year_month_day{day});
+  out.push_back(' ');
+  append_padded(out, tod.hours().count(), 2);
+  out.push_back(':');
+  append_padded(out, tod.minutes().count(), 2);
+  out.push_back(':');
+  append_padded(out, tod.seconds().count(), 2);
+  return out;
+}
+
+bool year_in_range(date::year y) { return y >= date::year{1} && y <= date::year{9999}; }
+
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// `what` names the kind in messages ("a date-time"); `example` is an ISO-8601 example of it.
+bool parse(std::string_view text, const TimeSpec& spec, const char* what, const char* example, ParsedTime& parsed,
+           std::string& error) {
+  bool ok = false;
+  LocalFields fields;
+  if (spec.format.empty()) {
+    ok = parse_iso(text, parsed);
+  } else if (spec.fast_format && spec.fast_format->read(text, fields)) {
+    date::year_month_day ymd{date::year{fields.year}, date::month{static_cast<unsigned>(fields.month)},
+                             date::day{static_cast<unsigned>(fields.day)}};
+    parsed.local = LocalMs{date::local_days{ymd}} + std::chrono::hours{fields.hour} + minutes{fields.minute} +
+                   std::chrono::seconds{fields.second} + milliseconds{fields.millisecond};
+    parsed.has_offset = false;
+    ok = true;
+  } else {
+    ok = parse_with_format(text, spec.format, parsed);
+  }
+  if (ok) return true;
+  if (spec.format.empty()) {
+    error = "cannot parse " + in_quotes(text) + " as " + what + " (expected ISO-8601 such as " + example + ")";
+  } else {
+    error = "cannot parse " + in_quotes(text) + " as " + what + " with format " + in_quotes(spec.format);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool to_utc_datetime(std::string_view text, const TimeSpec& spec, std::string& out, std::string& error) {
+  ParsedTime parsed;
+  if (!parse(text, spec, "a date-time", "2025-11-20T12:00:00Z", parsed, error)) return false;
+  SysMs utc;
+  if (parsed.has_offset) {
+    utc = SysMs{parsed.local.time_since_epoch() - parsed.offset};
+  } else if (spec.zone == nullptr) {
+    utc = SysMs{parsed.local.time_since_epoch()};
+  } else {
+    date::local_info info = spec.zone->get_info(date::floor<std::chrono::seconds>(parsed.local));
+    if (info.result == date::local_info::nonexistent) {
+      error = in_quotes(local_text(parsed.local)) + " does not exist in " + spec.zone_name + " (DST gap)";
+      return false;
+    }
+    // For a repeated local time, `first` is the offset in force before the change: the earlier instant.
+    utc = SysMs{parsed.local.time_since_epoch() - info.first.offset};
+  }
+  auto day = date::floor<date::days>(utc);
+  date::year_month_day ymd{day};
+  if (!year_in_range(ymd.year())) {
+    error = "date-time " + in_quotes(text) + " is outside the years 0001 to 9999";
+    return false;
+  }
+  date::hh_mm_ss<milliseconds> tod{utc - day};
+  out.clear();
+  out.reserve(24);
+  append_date(out, ymd);
+  out.push_back('T');
+  append_padded(out, tod.hours().count(), 2);
+  out.push_back(':');
+  append_padded(out, tod.minutes().count(), 2);
+  out.push_back(':');
+  append_padded(out, tod.seconds().count(), 2);
+  if (tod.subseconds().count() != 0) {
+    out.push_back('.');
+    append_padded(out, tod.subseconds().count(), 3);
+  }
+  out.push_back('Z');
+  return true;
+}
+
+bool to_iso_date(std::string_view text, const TimeSpec& spec, std::string& out, std::string& error) {
+  ParsedTime parsed;
+  if (!parse(text, spec, "a date", "2025-11-20", parsed, error)) return false;
+  date::local_days day;
+  if (!parsed.has_offset) {
+    day = date::floor<date::days>(parsed.local);
+  } else {
+    SysMs utc{parsed.local.time_since_epoch() - parsed.offset};
+    LocalMs local = spec.zone == nullptr ? LocalMs{utc.time_since_epoch()} : spec.zone->to_local(utc);
+    day = date::floor<date::days>(local);
+  }
+  date::year_month_day ymd{day};
+  if (!year_in_range(ymd.year())) {
+    error = "date " + in_quotes(text) + " is outside the years 0001 to 9999";
+    return false;
+  }
+  out.clear();
+  append_date(out, ymd);
+  return true;
+}
+
+std::string check_time_format(const std::string& format) {
+  static const std::string_view kKnown = "%ABCDFGHIMRSTUVWXYZabcdeghjmnprtuwxyz";
+  bool year = false, month = false, day = false, day_of_year = false;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    size_t j = i + 1;
+    while (j < format.size() && format[j] >= '0' && format[j] <= '9') ++j;  // field width
+    if (j < format.size() && (format[j] == 'E' || format[j] == 'O')) ++j;  // modifier
+    if (j >= format.size()) return "format " + in_quotes(format) + " ends with an incomplete conversion";
+    char c = format[j];
+    if (kKnown.find(c) == std::string_view::npos) {
+      return "unknown conversion " + in_quotes(format.substr(i, j - i + 1)) + " in format " + in_quotes(format);
+    }
+    year = year || c == 'Y' || c == 'y' || c == 'F' || c == 'D' || c == 'x';
+    month = month || c == 'm' || c == 'b' || c == 'B' || c == 'h' || c == 'F' || c == 'D' || c == 'x';
+    day = day || c == 'd' || c == 'e' || c == 'F' || c == 'D' || c == 'x';
+    day_of_year = day_of_year || c == 'j';
+    i = j;
+  }
+  if (!year || !((month && day) || day_of_year)) {
+    return "format " + in_quotes(format) + " does not name a full date (it needs a year, a month and a day, e.g. %Y-%m-%d)";
+  }
+  // What the format writes, it must read back: catches conversions that cannot be parsed in sequence.
+  try {
+    SysMs sample = date::sys_days{date::year{2025} / 11 / 20} + std::chrono::hours{13} + minutes{45} +
+                   std::chrono::seconds{56};
+    std::string written = date::format(format.c_str(), sample);
+    ParsedTime parsed;
+    if (!parse_with_format(written, format, parsed)) {
+      return "format " + in_quotes(format) + " cannot read back the text it describes ('" + written + "')";
+    }
+  } catch (const std::exception& e) {
+    return "format " + in_quotes(format) + " cannot be used: " + e.what();
+  }
+  return "";
+}
+
+}  // namespace zra::mapping_detail

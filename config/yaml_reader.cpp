@@ -1,0 +1,213 @@
+#include "config/yaml_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/common/errors.h"
+
+namespace zra {
+namespace {
+
+// Aliases are shared in yaml-cpp's tree but copied in ours: bound the copy ("billion laughs").
+constexpr size_t kMaxNodes = 200'000;
+
+std::string child_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+class TreeBuilder {
+ public:
+  TreeBuilder(std::string file, const EnvLookup& env) : file_(std::move(file)), env_(env) {}
+
+  ConfigNode build(const YAML::Node& y, const std::string& path, int line) {
+    if (++count_ > kMaxNodes) {
+      throw ConfigError(file_, line, path, "more than " + std::to_string(kMaxNodes) +
+                                               " values once aliases are expanded");
+    }
+    switch (y.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        return ConfigNode::null(file_, line, path);
+      case YAML::NodeType::Scalar: {
+        // yaml-cpp tags plain scalars "?", quoted ones "!"; an explicit !!str counts as quoted.
+        const std::string& tag = y.Tag();
+        bool quoted = tag == "!" || tag == "tag:yaml.org,2002:str";
+        ConfigNode raw = ConfigNode::scalar(y.Scalar(), quoted, file_, line, path);
+        return ConfigNode::scalar(expand_env(y.Scalar(), env_, raw), quoted, file_, line, path);
+      }
+      case YAML::NodeType::Sequence: {
+        ConfigNode seq = ConfigNode::sequence(file_, line, path);
+        size_t i = 0;
+        for (const auto& item : y) {
+          seq.push_back(build(item, path + "[" + std::to_string(i++) + "]", line_of(item, line)));
+        }
+        return seq;
+      }
+      case YAML::NodeType::Map:
+        return build_map(y, path, line);
+    }
+    return ConfigNode::null(file_, line, path);
+  }
+
+  static int line_of(const YAML::Node& y, int fallback) {
+    int l = y.Mark().line;
+    return l >= 0 ? l + 1 : fallback;
+  }
+
+ private:
+  ConfigNode build_map(const YAML::Node& y, const std::string& path, int line) {
+    ConfigNode map = ConfigNode::map(file_, line, path);
+    std::unordered_map<std::string, int> key_lines;  // key -> line, for duplicate-key messages
+    std::vector<YAML::Node> merge_store;
+    for (auto it = y.begin(); it != y.end(); ++it) {
+      int key_line = line_of(it->first, line);
+      if (it->first.IsNull()) throw ConfigError(file_, key_line, path, "a key is missing before ':'");
+      if (!it->first.IsScalar()) {
+        throw ConfigError(file_, key_line, path, "keys must be text, not a list or a mapping");
+      }
+      const std::string& key = it->first.Scalar();
+      if (key == "<<" && it->first.Tag() == "?") {
+        merge_store.push_back(it->second);
+        continue;
+      }
+      auto [first, inserted] = key_lines.emplace(key, key_line);
+      if (!inserted) {
+        throw ConfigError(file_, key_line, child_path(path, key),
+                          "duplicate key '" + key + "' (first given at line " + std::to_string(first->second) +
+                              ")");
+      }
+      map.set(key, build(it->second, child_path(path, key), key_line));
+    }
+    // YAML merge keys: entries of the merged mapping(s) that the mapping does not give itself.
+    for (const auto& m : merge_store) {
+      std::vector<YAML::Node> sources;
+      if (m.IsMap()) {
+        sources.push_back(m);
+      } else if (m.IsSequence()) {
+        for (const auto& s : m) sources.push_back(s);
+      }
+      for (const auto& s : sources) {
+        if (!s.IsMap()) {
+          throw ConfigError(file_, line_of(s, line), child_path(path, "<<"),
+                            "a merge key ('<<') takes a mapping or a list of mappings");
+        }
+        for (auto it = s.begin(); it != s.end(); ++it) {
+          const std::string& key = it->first.Scalar();
+          if (map.find(key) != nullptr) continue;
+          map.set(key, build(it->second, child_path(path, key), line_of(it->first, line)));
+        }
+      }
+    }
+    return map;
+  }
+
+  std::string file_;
+  const EnvLookup& env_;
+  size_t count_ = 0;
+};
+
+// Sees a document's events and keeps only where the last document started.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int last_start_line() const { return last_start_line_; }
+  void OnDocumentStart(const YAML::Mark& mark) override { last_start_line_ = mark.line >= 0 ? mark.line + 1 : 0; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int last_start_line_ = 0;
+};
+
+std::string read_whole_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw ConfigError(path, 0, "", std::string("cannot read file: ") + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    size_t n = std::fread(buf, 1, sizeof buf, f.get());
+    text.append(buf, n);
+    if (n < sizeof buf) {
+      if (std::ferror(f.get())) {
+        throw ConfigError(path, 0, "", std::string("cannot read file: ") + std::strerror(errno));
+      }
+      break;
+    }
+  }
+  return text;
+}
+
+// yaml-cpp reads JSON as YAML, which forgives trailing commas and bare words: hold JSON files to JSON.
+void check_strict_json(std::string_view text, const std::string& file) {
+  try {
+    nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end());
+    (void)parsed;
+  } catch (const nlohmann::json::parse_error& e) {
+    size_t end = std::min(text.size(), e.byte > 0 ? static_cast<size_t>(e.byte - 1) : 0);
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+    std::string what = e.what();
+    size_t detail = what.find("syntax error");
+    throw ConfigError(file, line, "", "invalid JSON: " + (detail == std::string::npos ? what : what.substr(detail)));
+  }
+}
+
+bool looks_like_json(const std::string& path, const std::string& text) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".json") return true;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && text[first] == '{';
+}
+
+}  // namespace
+
+ConfigNode parse_config_text(const std::string& input, const std::string& file, const EnvLookup& env,
+                             const std::string& root_key_path, bool json) {
+  std::string_view text = input;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (json) check_strict_json(text, file);
+  YAML::Node doc;
+  try {
+    // Count documents with the event parser, stopping at two: yaml-cpp 0.7's LoadAll never ends on some
+    // inputs (a lone ',' yields empty documents forever), while one HandleNextDocument call is bounded.
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    if (!parser.HandleNextDocument(counter)) return ConfigNode::null(file, 1, root_key_path);
+    if (parser.HandleNextDocument(counter)) {
+      throw ConfigError(file, counter.last_start_line(), "",
+                        "more than one YAML document (a '---' line, or a stray ',' at the top level); "
+                        "a configuration file holds one");
+    }
+    doc = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    throw ConfigError(file, line, "", std::string(json ? "invalid JSON: " : "invalid YAML: ") + e.msg);
+  }
+  TreeBuilder builder(file, env);
+  return builder.build(doc, root_key_path, TreeBuilder::line_of(doc, 1));
+}
+
+ConfigNode read_config_file(const std::string& path, const EnvLookup& env, const std::string& root_key_path) {
+  std::string file = std::filesystem::absolute(path).lexically_normal().string();
+  if (std::filesystem::is_directory(file)) throw ConfigError(file, 0, "", "cannot read file: Is a directory");
+  std::string text = read_whole_file(file);
+  return parse_config_text(text, file, env, root_key_path, looks_like_json(file, text));
+}
+
+}  // namespace zra

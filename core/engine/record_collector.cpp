@@ -1,0 +1,187 @@
+#include "core/engine/record_collector.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/log.h"
+#include "core/engine/record_builder.h"
+#include "core/plugin_host/plugin_host.h"
+#include "core/state/state_store.h"
+#include "mapping/mapping.h"
+
+namespace zra {
+
+PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only) {
+  for (const auto& source : config.sources) {
+    bool wanted = false;
+    for (const auto& stream : source.streams) wanted = wanted || only.count(stream.object) > 0;
+    if (!wanted) continue;
+    auto plugin = host.load(source.plugin);
+    instances_.push_back(SourceInstance::create(plugin, source.name, source.settings));
+    SourceInstance* inst = instances_.back().get();
+    named_instances_.emplace_back(source.name, inst);
+    for (const auto& stream : source.streams) {
+      if (only.count(stream.object) == 0) continue;
+      PreparedStream ps;
+      ps.source = &source;
+      ps.stream = &stream;
+      ps.mapping = Mapping::compile(stream.object, stream.mapping);
+      ps.instance = inst;
+      streams_.push_back(std::move(ps));
+    }
+  }
+}
+
+PreparedSources::~PreparedSources() = default;
+
+std::vector<std::string> PreparedSources::check_connections() {
+  std::vector<std::string> problems;
+  for (auto& [name, inst] : named_instances_) {
+    try {
+      inst->check();
+    } catch (const Error& e) {
+      problems.push_back(name + ": " + e.what());
+    }
+  }
+  return problems;
+}
+
+RecordCollector::RecordCollector(const SyncConfig& config, PreparedSources& sources, RunReport& report,
+                                 FailureCauses& causes, const std::atomic<bool>& stop, StateStore* state,
+                                 std::string run_id)
+    : config_(config), sources_(sources), report_(report), causes_(causes), stop_(stop), state_(state),
+      run_id_(std::move(run_id)) {
+  for (const auto& s : config_.crm.deal_stages) stage_names_.insert(s.name);
+}
+
+void RecordCollector::fail(const PreparedStream& ps, const std::string& crm_id, const std::string& locator,
+                           Phase phase, const std::string& field, const std::string& detail) {
+  ObjectType type = ps.stream->object;
+  report_.add_failure({std::string(to_string(type)), crm_id, ps.source->name, ps.stream->name, locator, phase,
+                       field, detail, ""});
+  if (!crm_id.empty()) {
+    causes_[type].emplace(crm_id, std::string(to_string(phase)) + " error at " + locator + ": " + detail);
+  }
+}
+
+CollectedRecords RecordCollector::collect() {
+  CollectedRecords out;
+  std::map<ObjectType, std::unordered_map<std::string, size_t>> index;
+  for (const auto& ps : sources_.streams()) {
+    if (stop_.load()) {
+      out.streams.push_back({ps.source->name, ps.stream->name, ps.stream->object, false,
+                             ps.stream->mode == "mirror", ps.stream->max_delete_fraction, 0});
+      continue;
+    }
+    read_stream(ps, out, index);
+  }
+  return out;
+}
+
+void RecordCollector::add_record(PlannedRecord rec, CollectedRecords& out,
+                                 std::map<ObjectType, std::unordered_map<std::string, size_t>>& index) {
+  auto& records = out.records[rec.type];
+  auto& idx = index[rec.type];
+  auto [it, inserted] = idx.emplace(rec.crm_id, records.size());
+  if (inserted) {
+    records.push_back(std::move(rec));
+    return;
+  }
+  // The same CRM id twice in one run: keep the newer modify_time (the later one on a tie).
+  PlannedRecord& kept = records[it->second];
+  bool newer_wins = compare_modify_time(rec.modify_time, kept.modify_time) >= 0;
+  PlannedRecord& loser = newer_wins ? kept : rec;
+  const PlannedRecord& winner = newer_wins ? rec : kept;
+  const ObjectTypeSpec& spec = object_spec(rec.type);
+  report_.add_failure({std::string(spec.name), loser.crm_id, loser.source, loser.stream, loser.locator,
+                       Phase::Validation, std::string(spec.id_field),
+                       "duplicate " + std::string(spec.id_field) + " '" + loser.crm_id + "': superseded by " +
+                           winner.locator + " (modify_time " + winner.modify_time + " vs " + loser.modify_time +
+                           ")",
+                       ""});
+  report_.update(rec.type, [](TypeCounts& c) { c.duplicates++; });
+  if (newer_wins) kept = std::move(rec);
+}
+
+void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& out,
+                                  std::map<ObjectType, std::unordered_map<std::string, size_t>>& index) {
+  const ObjectType type = ps.stream->object;
+  StreamOutcome outcome{ps.source->name, ps.stream->name, type, false, ps.stream->mode == "mirror",
+                        ps.stream->max_delete_fraction, 0};
+  RecordBuilder builder(*ps.mapping, stage_names_);
+  bool source_errors = false;
+  std::optional<std::string> since;
+  if (ps.stream->cursor && state_ != nullptr) since = state_->cursor(ps.source->name, ps.stream->name);
+  log_info("stream.open", "reading " + ps.source->name + "/" + ps.stream->name,
+           {{"source", ps.source->name}, {"stream", ps.stream->name}, {"type", to_string(type)}});
+  try {
+    auto reader = ps.instance->open(ps.stream->node, since);
+    std::vector<SourceRow> rows;
+    std::vector<std::string> seen_ids;
+    while (!stop_.load() && reader->next(rows)) {
+      for (const auto& row : rows) {
+        outcome.rows++;
+        report_.update(type, [](TypeCounts& c) { c.read++; });
+        if (row.error) {
+          source_errors = true;
+          fail(ps, "", row.locator, Phase::Source, "", *row.error);
+          continue;
+        }
+        auto built = builder.build(row);
+        if (auto* f = std::get_if<RowFailure>(&built)) {
+          report_.update(type, [](TypeCounts& c) { c.invalid++; });
+          fail(ps, f->crm_id, row.locator, f->phase, f->field, f->detail);
+          continue;
+        }
+        PlannedRecord rec = std::move(std::get<PlannedRecord>(built));
+        rec.source = ps.source->name;
+        rec.stream = ps.stream->name;
+        report_.update(type, [](TypeCounts& c) { c.mapped++; });
+        if (outcome.mirror) seen_ids.push_back(rec.crm_id);
+        add_record(std::move(rec), out, index);
+      }
+      if (state_ != nullptr && outcome.mirror && !seen_ids.empty()) {
+        state_->mark_seen(run_id_, type, ps.stream->name, seen_ids);
+        seen_ids.clear();
+      }
+    }
+    outcome.complete = !stop_.load() && !source_errors;
+  } catch (const SourceError& e) {
+    log_error("stream.failed", e.what(), {{"source", ps.source->name}, {"stream", ps.stream->name}});
+    report_.add_failure({std::string(to_string(type)), "", ps.source->name, ps.stream->name,
+                         ps.source->name + "/" + ps.stream->name, Phase::Source, "",
+                         std::string("stream failed: ") + e.what(), ""});
+    outcome.complete = false;
+  }
+  out.streams.push_back(outcome);
+}
+
+std::vector<std::string> RecordCollector::sample(size_t limit) {
+  std::vector<std::string> samples;
+  for (const auto& ps : sources_.streams()) {
+    RecordBuilder builder(*ps.mapping, stage_names_);
+    auto reader = ps.instance->open(ps.stream->node, std::nullopt, limit);
+    std::vector<SourceRow> rows;
+    size_t seen = 0;
+    bool shown = false;
+    while (seen < limit && reader->next(rows)) {
+      for (const auto& row : rows) {
+        if (seen++ >= limit) break;
+        if (row.error) {
+          fail(ps, "", row.locator, Phase::Source, "", *row.error);
+          continue;
+        }
+        auto built = builder.build(row);
+        if (auto* f = std::get_if<RowFailure>(&built)) {
+          fail(ps, f->crm_id, row.locator, f->phase, f->field, f->detail);
+        } else if (!shown) {
+          shown = true;
+          samples.push_back(ps.source->name + "/" + ps.stream->name + " " + row.locator + ": " +
+                            std::get<PlannedRecord>(built).body);
+        }
+      }
+    }
+  }
+  return samples;
+}
+
+}  // namespace zra

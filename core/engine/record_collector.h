@@ -1,0 +1,93 @@
+#pragma once
+// Reads every stream of the run's sources through their plugins, maps and validates each row, and
+// keeps one record per CRM id (the newer modify_time wins). Everything that fails on the way is
+// reported with its phase and locator; nothing is dropped silently.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/sync_config.h"
+#include "core/engine/planned_record.h"
+#include "core/report/run_report.h"
+
+namespace zra {
+
+class Mapping;
+class PluginHost;
+class SourceInstance;
+class StateStore;
+
+// A stream of the config, ready to read: its plugin instance and compiled mapping.
+struct PreparedStream {
+  const SourceConfig* source = nullptr;
+  const StreamConfig* stream = nullptr;
+  std::shared_ptr<const Mapping> mapping;
+  SourceInstance* instance = nullptr;
+};
+
+// Loads each source's plugin, validates its settings and streams, and compiles the mappings of the
+// selected types. Throws ConfigError / PluginError (exit 2) before anything is read or sent.
+class PreparedSources {
+ public:
+  PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only);
+  ~PreparedSources();
+  const std::vector<PreparedStream>& streams() const { return streams_; }
+  // Runs each plugin's optional connectivity check; returns "source: message" for each failure.
+  std::vector<std::string> check_connections();
+
+ private:
+  std::vector<std::unique_ptr<SourceInstance>> instances_;
+  std::vector<std::pair<std::string, SourceInstance*>> named_instances_;
+  std::vector<PreparedStream> streams_;
+};
+
+struct StreamOutcome {
+  std::string source, stream;
+  ObjectType type = ObjectType::Account;
+  bool complete = false;  // read to the end with no source errors (mirror mode may delete)
+  bool mirror = false;
+  double max_delete_fraction = 0.2;
+  int64_t rows = 0;
+};
+
+struct CollectedRecords {
+  std::map<ObjectType, std::vector<PlannedRecord>> records;  // valid, one per CRM id
+  std::vector<StreamOutcome> streams;
+};
+
+// Why records of a type failed in this run, by CRM id: the root cause quoted by dependency errors.
+using FailureCauses = std::map<ObjectType, std::unordered_map<std::string, std::string>>;
+
+class RecordCollector {
+ public:
+  RecordCollector(const SyncConfig& config, PreparedSources& sources, RunReport& report, FailureCauses& causes,
+                  const std::atomic<bool>& stop, StateStore* state, std::string run_id);
+  // Reads all streams. Stops early (streams marked incomplete) when `stop` becomes true.
+  CollectedRecords collect();
+  // Maps and validates at most `limit` rows of each stream without keeping them (for `check`):
+  // returns a few mapped records per stream as JSON text.
+  std::vector<std::string> sample(size_t limit);
+
+ private:
+  void read_stream(const PreparedStream& ps, CollectedRecords& out,
+                   std::map<ObjectType, std::unordered_map<std::string, size_t>>& index);
+  void add_record(PlannedRecord rec, CollectedRecords& out,
+                  std::map<ObjectType, std::unordered_map<std::string, size_t>>& index);
+  void fail(const PreparedStream& ps, const std::string& crm_id, const std::string& locator, Phase phase,
+            const std::string& field, const std::string& detail);
+
+  const SyncConfig& config_;
+  PreparedSources& sources_;
+  RunReport& report_;
+  FailureCauses& causes_;
+  const std::atomic<bool>& stop_;
+  StateStore* state_;
+  std::string run_id_;
+  std::set<std::string> stage_names_;
+};
+
+}  // namespace zra

@@ -11,7 +11,7 @@ deps:
 	@bash cmake/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DZRA_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
@@ -30,3 +30,9 @@ test-asan: deps
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
+
+# libFuzzer campaigns (clang, ASan+UBSan), FUZZ_SECONDS per fuzzer (0: seed corpora only); docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD_DIR=$(CURDIR)/$(BUILD)-fuzz JOBS=$(JOBS) bash tests/fuzz/run_fuzzers.sh

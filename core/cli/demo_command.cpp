@@ -44,6 +44,7 @@ void add_demo_command(CLI::App& app, CommonOptions&, CommandAction& action) {
       config.state.path = (work / "state.db").string();
       config.report.dir = (work / "reports").string();
       config.zra.sandbox.state_file = (work / "sandbox.json").string();
+      config.report.metrics_file = (work / "zra-sync.prom").string();
       std::cout << "zra-sync demo: " << config_path.string() << "\n  -> embedded ZRA sandbox (data kept in "
                 << config.zra.sandbox.state_file << ")\n";
       {
@@ -57,6 +58,7 @@ void add_demo_command(CLI::App& app, CommonOptions&, CommandAction& action) {
         }
       }
       RunOptions options;
+      options.progress = isatty(STDERR_FILENO) != 0;
       const auto& stop = install_stop_handlers();
       RunOutcome outcome = run_sync(config, options, stop, std::cout);
       if (outcome.exit_code == kExitRecordsFailed) {

@@ -1,5 +1,6 @@
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -46,6 +47,7 @@ void add_run_command(CLI::App& app, CommonOptions& common, CommandAction& action
     action = [&common, opts, only, grace] {
       if (!only->empty()) opts->only = parse_only(*only);
       opts->grace = std::chrono::seconds(*grace);
+      opts->progress = !common.no_progress && isatty(STDERR_FILENO) != 0;
       SyncConfig config = load_config(common.config);
       const auto& stop = install_stop_handlers();
       RunOutcome outcome = run_sync(config, *opts, stop, std::cout);

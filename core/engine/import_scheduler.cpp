@@ -313,6 +313,7 @@ void ImportScheduler::run(std::map<ObjectType, std::vector<PlannedRecord>> recor
       }
       if (stop_deadline && (in_flight_.empty() || clock_.now() >= *stop_deadline)) break;
       poll_due();
+      if (options_.on_tick) options_.on_tick();
       while (!stop_deadline && in_flight_.size() < options_.max_in_flight) {
         TypeQueue* q = next_ready_queue();
         if (q == nullptr) break;

@@ -4,6 +4,7 @@
 // max_in_flight tasks at once, each task polled to its end and settled into the state store.
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@ struct SchedulerOptions {
   size_t max_in_flight = 4;
   PollSchedule poll;
   std::chrono::seconds grace{30};  // after a stop: how long in-flight tasks may still finish
+  std::function<void()> on_tick;   // called once per scheduling round (progress display)
 };
 
 class ImportScheduler {

@@ -106,7 +106,7 @@ void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& ou
                                   std::map<ObjectType, std::unordered_map<std::string, size_t>>& index) {
   const ObjectType type = ps.stream->object;
   StreamOutcome outcome{ps.source->name, ps.stream->name, type, false, ps.stream->mode == "mirror",
-                        ps.stream->max_delete_fraction, 0};
+                        ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""};
   RecordBuilder builder(*ps.mapping, stage_names_);
   bool source_errors = false;
   std::optional<std::string> since;
@@ -136,6 +136,7 @@ void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& ou
         rec.source = ps.source->name;
         rec.stream = ps.stream->name;
         report_.update(type, [](TypeCounts& c) { c.mapped++; });
+        if (compare_modify_time(rec.modify_time, outcome.max_modify_time) > 0) outcome.max_modify_time = rec.modify_time;
         if (outcome.mirror) seen_ids.push_back(rec.crm_id);
         add_record(std::move(rec), out, index);
       }

@@ -52,6 +52,8 @@ struct StreamOutcome {
   bool mirror = false;
   double max_delete_fraction = 0.2;
   int64_t rows = 0;
+  bool cursor = false;          // the stream keeps a since-cursor
+  std::string max_modify_time;  // newest modify_time read (the cursor's next value when all is confirmed)
 };
 
 struct CollectedRecords {

@@ -1,6 +1,8 @@
 #include "core/engine/sync_run.h"
 
 #include <filesystem>
+#include <set>
+#include <iostream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -13,10 +15,24 @@
 #include "core/engine/run_summary.h"
 #include "core/engine/zra_connection.h"
 #include "core/plugin_host/plugin_host.h"
+#include "core/report/metrics_writer.h"
+#include "core/report/progress_line.h"
 #include "core/state/state_store.h"
 
 namespace zra {
 namespace {
+
+// A stream's since-cursor moves to the newest modify_time it read only when that read was complete and
+// none of its records failed anywhere: otherwise the next run must read them again.
+void advance_cursors(const std::vector<StreamOutcome>& streams, const RunReport& report, StateStore& state) {
+  std::set<std::pair<std::string, std::string>> failed;
+  for (const auto& f : report.failures()) failed.emplace(f.source, f.stream);
+  for (const auto& s : streams) {
+    if (!s.cursor || !s.complete || s.max_modify_time.empty() || failed.count({s.source, s.stream}) > 0) continue;
+    state.set_cursor(s.source, s.stream, s.max_modify_time);
+    log_info("cursor.advanced", "stream " + s.source + "/" + s.stream + " will be read from " + s.max_modify_time);
+  }
+}
 
 int exit_code_for(const RunReport& report) { return report.failure_count() > 0 ? kExitRecordsFailed : kExitOk; }
 
@@ -59,6 +75,19 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
   sched.poll = {std::chrono::milliseconds(config.zra.poll.initial_ms), std::chrono::milliseconds(config.zra.poll.max_ms),
                 std::chrono::seconds(config.zra.poll.timeout_s)};
   sched.grace = options.grace;
+  ProgressLine progress(std::cerr, options.progress && !options.dry_run, clock);
+  const RateSpec import_rate = import_rate_of(config);
+  sched.on_tick = [&] {
+    std::map<std::string, TypeProgress> by_type;
+    int64_t calls_left = 0;
+    for (ObjectType t : kAllObjectTypes) {
+      TypeCounts c = report.counts(t);
+      by_type[std::string(to_string(t))] = {c.read, c.sent, c.confirmed, c.rejected + c.unconfirmed};
+      int64_t to_send = c.new_records + c.changed + c.retried + c.to_delete;
+      calls_left += std::max<int64_t>(0, (to_send - c.sent + sched.batch_size - 1) / static_cast<int64_t>(sched.batch_size));
+    }
+    progress.update(by_type, import_rate.count * 60.0 / import_rate.per_seconds, calls_left);
+  };
   std::unique_ptr<ImportScheduler> scheduler;
   if (connection) {
     scheduler = std::make_unique<ImportScheduler>(connection->client(), state.get(), report, causes, clock, sched,
@@ -92,6 +121,7 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
         scheduler->run(std::move(one));
       }
       exit_code = stop.load() ? kExitInterrupted : exit_code_for(report);
+      if (state && !stop.load()) advance_cursors(collected.streams, report, *state);
     }
   } catch (const Error& e) {
     if (e.exit_code() == kExitUsage) throw;
@@ -112,6 +142,11 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
                   std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - started).count() / 1000.0);
   outcome.exit_code = exit_code;
   outcome.report_path = report.write(report_dir, exit_code);
+  progress.finish();
+  if (!options.dry_run && !config.report.metrics_file.empty()) {
+    write_prometheus_metrics(config.report.metrics_file, report.summary(exit_code),
+                             std::chrono::duration_cast<std::chrono::seconds>(clock.wall_now().time_since_epoch()).count());
+  }
   if (state && !options.dry_run) {
     state->finish_run(report.run_id(), exit_code, report.summary(exit_code).dump());
   }

@@ -18,6 +18,7 @@ struct RunOptions {
   std::set<ObjectType> only = {kAllObjectTypes.begin(), kAllObjectTypes.end()};
   std::string report_dir;  // overrides report.dir when set
   std::chrono::seconds grace{30};
+  bool progress = false;  // live per-type line on stderr (the CLI sets it for a TTY without --no-progress)
 };
 
 struct RunOutcome {

@@ -129,6 +129,27 @@ TEST_F(SpineTest, ImportCallsAreTheLowerBound) {
   EXPECT_EQ(stored("account").size(), 25u);
 }
 
+// Batches are filled across the streams of one type: 15 + 12 accounts in two files are 3 calls of 10, not 2 + 2.
+TEST_F(SpineTest, BatchesAreFilledAcrossStreamsOfAType) {
+  write_default_mappings();
+  auto csv = [](int from, int to) {
+    std::string s = "Id,Name,OwnerEmail,Revenue,Employees,Modified\n";
+    for (int i = from; i < to; ++i) s += "A" + std::to_string(i) + ",N,o@x.example,1,1,11/20/2025 07:00\n";
+    return s;
+  };
+  write_file("data/east.csv", csv(0, 15));
+  write_file("data/west.csv", csv(15, 27));
+  write_config("  - name: exports\n    plugin: csv\n    streams:\n"
+               "      - { name: east, object: account, path: data/east.csv, mapping: mappings/accounts.yaml }\n"
+               "      - { name: west, object: account, path: data/west.csv, mapping: mappings/accounts.yaml }\n",
+               "  batch_size: 10\n");
+  register_crm();
+  CommandResult r = zra_sync({"run", "-c", "CONFIG"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(import_calls(), 3);
+  EXPECT_EQ(stored("account").size(), 27u);
+}
+
 TEST_F(SpineTest, A413HalvesTheBatchOnceForTheRestOfTheRun) {
   sandbox::SandboxOptions o = sandbox_options_;
   o.max_items = 5;

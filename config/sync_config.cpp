@@ -56,11 +56,12 @@ SyncConfig load_config(const std::string& path, const EnvLookup& env) {
   SyncConfig config;
   config.file = root.file();
   const ConfigNode& version = root.at("version");
-  config.version = static_cast<int>(version.as_int());
-  if (config.version != kSupportedVersion) {
+  // Compared before narrowing: 4294967297 must not pass as 1 (fuzz_config_loader checks this).
+  if (version.as_int() != kSupportedVersion) {
     version.fail("unsupported version " + version.as_string() + " (this zra-sync reads version " +
                  std::to_string(kSupportedVersion) + ")");
   }
+  config.version = kSupportedVersion;
   config.zra = load_zra_section(root.at("zra"));
   config.crm = load_crm_section(root.at("crm"));
   if (const auto* n = root.find("plugin_paths"); n != nullptr && !n->is_null()) {

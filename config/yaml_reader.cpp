@@ -20,6 +20,9 @@ namespace {
 
 // Aliases are shared in yaml-cpp's tree but copied in ours: bound the copy ("billion laughs").
 constexpr size_t kMaxNodes = 200'000;
+// An alias inside its own anchor (`a: &x [*x]`) is a cycle in yaml-cpp's tree: bound the depth, or the
+// copy recurses until the stack overflows (found by fuzz_config_loader).
+constexpr size_t kMaxDepth = 200;
 
 std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
@@ -34,6 +37,15 @@ class TreeBuilder {
       throw ConfigError(file_, line, path, "more than " + std::to_string(kMaxNodes) +
                                                " values once aliases are expanded");
     }
+    if (depth_ >= kMaxDepth) {
+      throw ConfigError(file_, line, "", "values nested more than " + std::to_string(kMaxDepth) +
+                                             " levels deep (an alias inside its own anchor?)");
+    }
+    ++depth_;
+    struct Leave {
+      size_t& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     switch (y.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -114,6 +126,7 @@ class TreeBuilder {
   std::string file_;
   const EnvLookup& env_;
   size_t count_ = 0;
+  size_t depth_ = 0;
 };
 
 // Sees a document's events and keeps only where the last document started.
@@ -163,6 +176,9 @@ void check_strict_json(std::string_view text, const std::string& file) {
     std::string what = e.what();
     size_t detail = what.find("syntax error");
     throw ConfigError(file, line, "", "invalid JSON: " + (detail == std::string::npos ? what : what.substr(detail)));
+  } catch (const nlohmann::json::out_of_range& e) {  // 1e309 (found by fuzz_config_loader); no position known
+    std::string what = e.what();
+    throw ConfigError(file, 0, "", "invalid JSON: " + what.substr(what.find("] ") + 2));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 
 namespace zra {
@@ -31,8 +32,13 @@ std::optional<double> parse_number(std::string_view s) {
   return std::strtod(std::string(s).c_str(), nullptr);
 }
 
+// Waits are clamped to 100 years: more would overflow the clock's int64 nanoseconds (undefined behaviour,
+// found by fuzz_task_result), and any such wait is longer than we ever wait anyway.
+constexpr double kMaxWaitSeconds = 100.0 * 365 * 86400;
+
 Clock::WallTime add_seconds(Clock::WallTime now, double seconds) {
-  return now + std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::duration<double>(seconds));
+  return now + std::chrono::duration_cast<Clock::WallTime::duration>(
+                   std::chrono::duration<double>(std::min(seconds, kMaxWaitSeconds)));
 }
 
 template <class Duration>
@@ -48,17 +54,30 @@ bool try_parse(const std::string& text, const char* format, std::chrono::time_po
   return !in.fail() && in.peek() == std::char_traits<char>::eof();
 }
 
+// Debian 12's date 3.0.1 parse has undefined behaviour on some malformed text (it reads an uninitialised
+// seconds value, and negates minutes::min() for a bad "-" offset; found by fuzz_task_result): only text of
+// the two documented shapes reaches it.
+bool has_instant_shape(const std::string& text) {
+  static const std::regex iso(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2}))");
+  static const std::regex http(R"([A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC))");
+  return std::regex_match(text, iso) || std::regex_match(text, http);
+}
+
 }  // namespace
 
 std::optional<Clock::WallTime> parse_http_instant(std::string_view raw) {
   const std::string text(trim(raw));
-  if (text.empty()) return std::nullopt;
+  if (text.empty() || !has_instant_shape(text)) return std::nullopt;
   date::sys_time<std::chrono::microseconds> tp;
   // date::parse's %z applies the offset (local - offset = UTC).
   if (try_parse(text, "%FT%TZ", tp) || try_parse(text, "%FT%Tz", tp) || try_parse(text, "%FT%T%Ez", tp) ||
       try_parse(text, "%FT%T%z", tp) || try_parse(text, "%a, %d %b %Y %T GMT", tp) ||
       try_parse(text, "%a, %d %b %Y %T UTC", tp)) {
-    return std::chrono::time_point_cast<Clock::WallTime::duration>(tp);
+    // The clock's int64 nanoseconds span 1677..2262: clamp before the cast overflows (found by
+    // fuzz_task_result). A past instant means "now" anyway, a far one "longer than we wait".
+    const date::sys_time<std::chrono::microseconds> earliest = date::sys_days{date::year{1970} / 1 / 1};
+    const date::sys_time<std::chrono::microseconds> latest = date::sys_days{date::year{2200} / 1 / 1};
+    return std::chrono::time_point_cast<Clock::WallTime::duration>(std::clamp(tp, earliest, latest));
   }
   return std::nullopt;
 }
@@ -73,7 +92,7 @@ std::optional<Clock::WallTime> parse_rate_limit_reset(std::string_view value, Cl
   const std::string_view v = trim(value);
   if (auto number = parse_number(v)) {
     if (*number < 1e9) return add_seconds(now, *number);
-    return Clock::WallTime(std::chrono::duration_cast<Clock::WallTime::duration>(std::chrono::duration<double>(*number)));
+    return add_seconds(Clock::WallTime{}, *number);  // epoch seconds
   }
   return parse_http_instant(v);
 }

@@ -16,10 +16,12 @@ using nlohmann::json;
 
 // An integer from a JSON number or a numeric string; nullopt for anything else.
 std::optional<int64_t> integer_of(const json& v) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
   if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d)) return static_cast<int64_t>(d);
+    // Casting a double outside int64's range is undefined behaviour (found by fuzz_task_result).
+    if (std::isfinite(d) && d == std::floor(d) && d >= -0x1p63 && d < 0x1p63) return static_cast<int64_t>(d);
     return std::nullopt;
   }
   if (v.is_string()) {
@@ -35,6 +37,11 @@ std::optional<int64_t> integer_of(const json& v) {
   return std::nullopt;
 }
 
+// Values nested deeper than this are dropped while parsing: text_of() dumps them, dump() recurses per level,
+// and a hostile answer of a few hundred KB of '[' would overflow the stack (found by fuzz_task_result).
+constexpr int kMaxJsonDepth = 64;
+bool within_depth(int depth, json::parse_event_t, json&) { return depth <= kMaxJsonDepth; }
+
 std::string text_of(const json& v) {
   if (v.is_null()) return {};
   return v.is_string() ? v.get<std::string>() : v.dump();
@@ -45,7 +52,7 @@ std::string text_of(const json& v) {
 bool TaskResult::is_final() const { return status == "SUCCESS" || status == "FAILED"; }
 
 TaskResult parse_task_result(const std::string& call, const std::string& requested_id, const std::string& body) {
-  const json j = json::parse(body, nullptr, false);
+  const json j = json::parse(body, within_depth, false);
   if (!j.is_object()) throw ResponseFormatError(call, "not a JSON object", body);
 
   TaskResult result;

@@ -19,6 +19,11 @@ std::string format_api_error(const std::string& call, int status, int code, cons
   return redact(out);
 }
 
+// Values nested deeper than this are dropped while parsing: string_of() dumps them, dump() recurses per
+// level, and a hostile answer of a few hundred KB of '[' would overflow the stack (found by fuzz_task_result).
+constexpr int kMaxJsonDepth = 64;
+bool within_depth(int depth, nlohmann::json::parse_event_t, nlohmann::json&) { return depth <= kMaxJsonDepth; }
+
 std::string string_of(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return {};
@@ -58,7 +63,7 @@ ApiError make_api_error(const std::string& call, const HttpResponse& response) {
   int code = 0;
   std::string message;
   std::vector<ApiErrorDetail> details;
-  const nlohmann::json j = nlohmann::json::parse(response.body, nullptr, false);
+  const nlohmann::json j = nlohmann::json::parse(response.body, within_depth, false);
   if (j.is_object()) {
     if (auto it = j.find("code"); it != j.end() && it->is_number_integer()) code = it->get<int>();
     message = string_of(j, "message");

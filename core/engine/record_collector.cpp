@@ -69,7 +69,7 @@ CollectedRecords RecordCollector::collect() {
   for (const auto& ps : sources_.streams()) {
     if (stop_.load()) {
       out.streams.push_back({ps.source->name, ps.stream->name, ps.stream->object, false,
-                             ps.stream->mode == "mirror", ps.stream->max_delete_fraction, 0});
+                             ps.stream->mode == "mirror", ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""});
       continue;
     }
     read_stream(ps, out, index);

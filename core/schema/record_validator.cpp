@@ -27,9 +27,28 @@ bool valid_calendar_date(int y, int m, int d) {
   return d <= max;
 }
 
+// True when `v` nests more than `levels` arrays/objects deep (looks no deeper than that).
+bool nested_deeper_than(const nlohmann::json& v, int levels) {
+  if (!v.is_structured()) return false;
+  if (levels == 0) return true;
+  for (const auto& item : v) {
+    if (nested_deeper_than(item, levels - 1)) return true;
+  }
+  return false;
+}
+
 std::string quote(const nlohmann::json& v) {
+  // dump() recurses per level: a deeply nested value (an import body sent to the sandbox) would overflow
+  // the stack (found by fuzz_record_validator).
+  if (nested_deeper_than(v, 32)) {
+    return std::string("an ") + (v.is_array() ? "array" : "object") + " nested too deep to show";
+  }
   std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  if (s.size() > 80) {
+    size_t cut = 77;  // never inside a UTF-8 sequence (found by fuzz_record_validator)
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
   return "'" + s + "'";
 }
 

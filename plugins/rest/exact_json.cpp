@@ -7,6 +7,10 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Deeper pages are refused: compact_json() and the flattener recurse per level, and a hostile page of a
+// few hundred KB of '[' would overflow the stack (found by fuzz_rest_page).
+constexpr std::size_t kMaxDepth = 512;
+
 // Builds a json DOM from SAX events; non-integer numbers are stored as their source text.
 class ExactDomBuilder : public nlohmann::json_sax<json> {
  public:
@@ -22,6 +26,7 @@ class ExactDomBuilder : public nlohmann::json_sax<json> {
   bool string(string_t& v) override { return put(json(std::move(v))); }
   bool binary(binary_t& v) override { return put(json::binary(std::move(v))); }
   bool start_object(std::size_t) override {
+    check_depth();
     stack_.push_back(&insert(json::object()));
     return true;
   }
@@ -34,6 +39,7 @@ class ExactDomBuilder : public nlohmann::json_sax<json> {
     return true;
   }
   bool start_array(std::size_t) override {
+    check_depth();
     stack_.push_back(&insert(json::array()));
     return true;
   }
@@ -46,6 +52,11 @@ class ExactDomBuilder : public nlohmann::json_sax<json> {
   }
 
  private:
+  void check_depth() const {
+    if (stack_.size() >= kMaxDepth) {
+      throw JsonSyntaxError("invalid JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+  }
   static std::string strip_prefix(const std::string& what) {
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> "parse error at ..."
     size_t close = what.find("] ");

@@ -69,8 +69,21 @@ JsonBody read_json_body(const SandboxRequest& req) {
     return out;
   }
   nlohmann::json value;
+  // ZRA records are at most three levels deep; a body nested deeper is refused before anything recurses
+  // over it (printing or copying a value thousands of levels deep overflows the stack).
+  constexpr int kMaxDepth = 64;
+  bool too_deep = false;
+  auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return depth <= kMaxDepth;
+  };
   try {
-    value = nlohmann::json::parse(req.body);
+    value = nlohmann::json::parse(req.body, depth_guard);
+    if (too_deep) {
+      out.error = SandboxResponse::validation("Request body is nested more than " + std::to_string(kMaxDepth) +
+                                              " levels deep.", {});
+      return out;
+    }
   } catch (const nlohmann::json::parse_error& e) {
     out.error = SandboxResponse::validation("Request Body should be a valid JSON object. (" + std::string(e.what()) + ")", {});
     return out;

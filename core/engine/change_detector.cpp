@@ -12,7 +12,8 @@ constexpr size_t kLookupChunk = 1000;
 ChangeDetector::ChangeDetector(StateStore* state, Clock& clock, ChangePolicy policy)
     : state_(state), clock_(clock), policy_(policy) {}
 
-void ChangeDetector::filter(ObjectType type, std::vector<PlannedRecord>& records, RunReport& report) {
+void ChangeDetector::filter(ObjectType type, std::vector<PlannedRecord>& records, RunReport& report,
+                            std::unordered_map<std::string, std::string>& causes) {
   TypeCounts add;
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.wall_now().time_since_epoch()).count();
@@ -59,6 +60,7 @@ void ChangeDetector::filter(ObjectType type, std::vector<PlannedRecord>& records
           keep.push_back(std::move(rec));
         } else {
           add.still_rejected++;
+          causes.emplace(rec.crm_id, "rejected by ZRA in run " + s.run_id + ": " + s.detail);
           report.add_failure({std::string(to_string(type)), rec.crm_id, rec.source, rec.stream, rec.locator,
                               Phase::Remote, "",
                               "rejected by ZRA in run " + s.run_id + ": " + s.detail +

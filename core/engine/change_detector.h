@@ -2,6 +2,8 @@
 // Decides which records must be sent, from the hash of the payload ZRA last confirmed (state store):
 // unchanged confirmed records cost nothing; new, changed and unconfirmed ones are sent; ones ZRA rejected
 // are resent only when they change, on --retry-rejected, or after retry_rejected_after.
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/common/clock.h"
@@ -24,7 +26,9 @@ class ChangeDetector {
   ChangeDetector(StateStore* state, Clock& clock, ChangePolicy policy);
   // Keeps in `records` only what must be sent, and counts new/changed/unchanged/retried/still_rejected.
   // A still-rejected record is reported (phase remote) so the admin sees it is not in ZRA.
-  void filter(ObjectType type, std::vector<PlannedRecord>& records, RunReport& report);
+  // Still-rejected records become failure causes, so records referencing them are not sent either.
+  void filter(ObjectType type, std::vector<PlannedRecord>& records, RunReport& report,
+              std::unordered_map<std::string, std::string>& causes);
 
  private:
   StateStore* state_;

@@ -39,16 +39,15 @@ bool ImportScheduler::dependencies_final(ObjectType type) const {
   return true;
 }
 
-// Drops records whose references failed in this run (phase dependency, naming the root cause), then
-// cuts the rest into batches. Runs when the type's dependencies are final, so their outcomes are known.
-void ImportScheduler::prepare(TypeQueue& q) {
+void drop_blocked_records(ObjectType type, std::vector<PlannedRecord>& records, FailureCauses& causes,
+                          RunReport& report) {
   std::vector<PlannedRecord> sendable;
-  const std::string type_name(to_string(q.type));
-  for (auto& rec : q.records) {
+  const std::string type_name(to_string(type));
+  for (auto& rec : records) {
     std::string blocked;
     for (const auto& [ref_type, ref_id] : rec.references) {
-      auto it = causes_[ref_type].find(ref_id);
-      if (it != causes_[ref_type].end()) {
+      auto it = causes[ref_type].find(ref_id);
+      if (it != causes[ref_type].end()) {
         blocked = std::string(to_string(ref_type)) + " '" + ref_id + "' failed in this run (" + it->second + ")";
         break;
       }
@@ -57,11 +56,18 @@ void ImportScheduler::prepare(TypeQueue& q) {
       sendable.push_back(std::move(rec));
       continue;
     }
-    report_.add_failure({type_name, rec.crm_id, rec.source, rec.stream, rec.locator, Phase::Dependency,
-                         std::string(object_spec(q.type).id_field), "not sent: " + blocked, ""});
-    report_.update(q.type, [](TypeCounts& c) { c.dependency_failed++; });
-    causes_[q.type].emplace(rec.crm_id, "dependency: " + blocked);
+    report.add_failure({type_name, rec.crm_id, rec.source, rec.stream, rec.locator, Phase::Dependency,
+                        std::string(object_spec(type).id_field), "not sent: " + blocked, ""});
+    report.update(type, [](TypeCounts& c) { c.dependency_failed++; });
+    causes[type].emplace(rec.crm_id, "dependency: " + blocked);
   }
+  records = std::move(sendable);
+}
+
+// Runs when the type's dependencies are final, so their outcomes in this run are known; then cuts batches.
+void ImportScheduler::prepare(TypeQueue& q) {
+  drop_blocked_records(q.type, q.records, causes_, report_);
+  std::vector<PlannedRecord> sendable = std::move(q.records);
   q.records.clear();
   for (size_t start = 0; start < sendable.size(); start += batch_size_) {
     auto b = std::make_unique<Batch>();

@@ -21,6 +21,12 @@ namespace zra {
 
 class StateStore;
 
+// Removes from `records` those that reference a record which failed in this run (phase dependency, naming
+// the root cause), and records them as failed causes in turn. Used before change detection for failures
+// known locally, and by the scheduler when a type's dependencies have finished.
+void drop_blocked_records(ObjectType type, std::vector<PlannedRecord>& records, FailureCauses& causes,
+                          RunReport& report);
+
 struct SchedulerOptions {
   size_t batch_size = 2000;
   size_t max_in_flight = 4;

@@ -103,7 +103,13 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
     CollectedRecords collected = collector.collect();
     ChangeDetector detector(state.get(), clock,
                             {options.full, options.retry_rejected, config.state.retry_rejected_after_s});
-    for (auto& [type, records] : collected.records) detector.filter(type, records, report);
+    // In dependency order, so a contact ZRA still rejects blocks its deals before anything is planned.
+    for (ObjectType t : {ObjectType::Account, ObjectType::Contact, ObjectType::Deal, ObjectType::Lead}) {
+      auto it = collected.records.find(t);
+      if (it == collected.records.end()) continue;
+      drop_blocked_records(t, it->second, causes, report);
+      detector.filter(t, it->second, report, causes[t]);
+    }
     MirrorPlan mirror = plan_mirror_deletes(collected.streams, state.get(), report.run_id(), report,
                                             options.allow_mass_delete);
 

@@ -1,5 +1,6 @@
 #include "core/engine/zra_connection.h"
 
+#include <filesystem>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,12 @@ ZraConnection::ZraConnection(const SyncConfig& config, Clock& clock) {
     so.time_scale = sc.time_scale;
     so.task_delay_s = sc.task_delay_s;
     so.seed = sc.seed;
-    so.state_file = sc.state_file;
+    // The embedded sandbox keeps its data next to the state by default, so `crm register` and later
+    // runs (separate processes) see the same ZRA.
+    so.state_file = sc.state_file.empty() ? config.state.path + ".sandbox.json" : sc.state_file;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(so.state_file).parent_path(), ec);
+    if (ec) throw FatalError("cannot create the directory of the sandbox state file " + so.state_file + ": " + ec.message());
     so.licensed_users_file = sc.licensed_users_file;
     sandbox_ = std::make_unique<sandbox::SandboxServer>(so);
     sandbox_->start();

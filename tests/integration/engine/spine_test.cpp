@@ -75,14 +75,14 @@ TEST_F(SpineTest, SyncsValidRecordsFieldByFieldAndReportsEveryFailure) {
     EXPECT_NE(e["detail"].get<std::string>().find(detail_part), std::string::npos) << key << ": " << e["detail"];
     EXPECT_EQ(e["source"], "exports") << key;
   };
-  expect("account:accounts.csv:4", "A3", "validation", "owner_email", "not-an-email");
+  expect("account:accounts.csv:4", "A3", "mapping", "owner_email", "not-an-email");  // email fields are typed
   expect("account:accounts.csv:5", "A4", "mapping", "modify_time", "31/31/2025 99:99");
   expect("contact:contacts.csv:4", "C3", "dependency", "crm_contact_id", "account 'A3'");
   expect("contact:contacts.csv:5", "C4", "remote", "", "A99");
   expect("deal:deals.csv:4", "D3", "validation", "stage", "Lost in space");
   expect("deal:deals.csv:5", "D4", "dependency", "crm_deal_id", "account 'A4'");
   expect("deal:deals.csv:6", "D5", "dependency", "crm_deal_id", "contact 'C4'");
-  expect("lead:leads.csv:4", "", "source", "", "column");
+  expect("lead:leads.csv:4", "", "source", "", "expected 5 fields");
   EXPECT_FALSE(by_key["contact:contacts.csv:5"]["task_id"].get<std::string>().empty());
 
   // One import call per type: ceil(valid / batch_size).

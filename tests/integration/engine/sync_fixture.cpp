@@ -156,7 +156,7 @@ void SyncFixture::start_sandbox(sandbox::SandboxOptions options) {
 }
 
 void SyncFixture::register_crm() {
-  write_config("");  // not used; registration goes through the CLI to exercise it
+  if (!fs::exists(dir_ / "sync.yaml")) write_config("");  // registration needs only the crm section
   auto r = zra_sync({"crm", "register", "-c", (dir_ / "sync.yaml").string()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 }
@@ -182,7 +182,7 @@ fs::path SyncFixture::write_config(const std::string& sources_yaml, const std::s
     << "    client_secret: ${TEST_CLIENT_SECRET:-" << sandbox_options_.client_secret << "}\n"
     << "  plan: business\n"
     << "  rate_limits: { resource_intensive: 1000/s, light: 1000/s, medium: 1000/s, heavy: 1000/s, daily: 1000000/day }\n"
-    << "  poll: { initial_ms: 20, max_ms: 100, timeout_s: 30 }\n"
+    << (zra_extra.find("poll:") == std::string::npos ? "  poll: { initial_ms: 20, max_ms: 100, timeout_s: 30 }\n" : "")
     << zra_extra
     << "crm:\n"
     << "  crm_type: acme\n"

@@ -1,0 +1,80 @@
+// What happens to a mapped record: validation, serialization into an import body, the payload hash.
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/micro/sample_accounts.h"
+#include "core/schema/record_validator.h"
+#include "core/state/payload_hash.h"
+
+namespace zra::bench {
+namespace {
+
+constexpr size_t kRecords = 2000;  // one full import call
+
+const std::vector<nlohmann::json>& sample_records() {
+  static const std::vector<nlohmann::json> records = [] {
+    auto mapping = load_accounts_mapping();
+    return map_clean(*mapping, parse_accounts(make_accounts_csv(kRecords + kRecords / 10)));
+  }();
+  return records;
+}
+
+// The records one import call carries (the first kRecords clean ones).
+std::vector<nlohmann::json> one_batch() {
+  const auto& all = sample_records();
+  return {all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(kRecords, all.size()))};
+}
+
+// As the engine serializes (RecordBuilder: one compact dump per record, strict UTF-8).
+std::string serialize(const nlohmann::json& record) {
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
+void BM_ValidateRecord(benchmark::State& state) {
+  const auto batch = one_batch();
+  size_t issues = 0;
+  for (auto _ : state) {
+    issues = 0;
+    for (const auto& r : batch) issues += validate_record(ObjectType::Account, r).size();
+  }
+  if (issues != 0) state.SkipWithError("sample records should be valid");
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * batch.size()));
+}
+BENCHMARK(BM_ValidateRecord)->Unit(benchmark::kMicrosecond);
+
+// The body of one import call: each record dumped, then joined as {"data":[...]} (ImportScheduler::submit).
+void BM_JsonBody(benchmark::State& state) {
+  const auto batch = one_batch();
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string body = "{\"data\":[";
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (i > 0) body += ',';
+      body += serialize(batch[i]);
+    }
+    body += "]}";
+    bytes = body.size();
+    benchmark::DoNotOptimize(body.data());
+  }
+  state.counters["records"] = static_cast<double>(batch.size());
+  state.counters["body_bytes"] = static_cast<double>(bytes);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * batch.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_JsonBody)->Unit(benchmark::kMicrosecond);
+
+void BM_PayloadHash(benchmark::State& state) {
+  std::vector<std::string> bodies;
+  for (const auto& r : one_batch()) bodies.push_back(serialize(r));
+  for (auto _ : state) {
+    for (const auto& b : bodies) benchmark::DoNotOptimize(payload_hash(b));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * bodies.size()));
+}
+BENCHMARK(BM_PayloadHash)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace zra::bench

@@ -4,11 +4,13 @@
 # with --time-scale, the client through scaled zra.rate_limits and poll intervals). Prints one line per
 # figure, tab-separated: figure, value, baseline, ratio, target, met? (bench/run.sh adds them to its table).
 #
-# usage: bench/ratelimit_sim.sh EXE DATA_DIR WORK_DIR [TOTAL=600000] [SCALE=20]
+# usage: bench/ratelimit_sim.sh EXE DATA_DIR WORK_DIR [TOTAL=600000] [SCALE=60]
+# SCALE 60 turns "20/min" into exactly "20/s" on the client, the same window shape as the sandbox's
+# (other scales give the client a bucket of a different size, and a few spurious 429s).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-EXE="$1" DATA="$2" WORK="$3" TOTAL="${4:-600000}" SCALE="${5:-20}"
+EXE="$(realpath "$1")" DATA="$(realpath -m "$2")" WORK="$(realpath -m "$3")" TOTAL="${4:-600000}" SCALE="${5:-60}"
 BATCH=2000 IMPORTS_PER_MIN=20   # Business: RESOURCE-INTENSIVE 20/min; DESIGN.md facts table
 
 GEN_DIGEST="$(cat "$BENCH_DIR/gen_accounts.py" "$BENCH_DIR/gen_all_types.py" | md5sum | cut -c1-8)"
@@ -61,13 +63,15 @@ mkdir -p "$SIM/nostate"
 ZRA_BENCH_WORK="$SIM/nostate" /usr/bin/time -v -o "$SIM/dry_nostate.time" "$EXE" run \
   -c "$BENCH_DIR/configs/ratelimit.yaml" --dry-run --no-progress >"$SIM/dry_nostate.out" 2>"$SIM/dry_nostate.err" || true
 DRY_STATE_CPU="$(cpu_of "$SIM/dry_state.time")" DRY_NOSTATE_CPU="$(cpu_of "$SIM/dry_nostate.time")"
+DRY_NOSTATE_WALL="$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$SIM/dry_nostate.time")"
 UNCHANGED_CALLS="$(sed -n 's/^import calls: \([0-9]*\).*/\1/p' "$SIM/dry_state.out" | head -1)"
 
 
 python3 - "$SUMMARY" "$SET" "$SCALE" "$BATCH" "$IMPORTS_PER_MIN" "$SIM/run.time" "$DRY_STATE_CPU" \
-  "$DRY_NOSTATE_CPU" "${UNCHANGED_CALLS:-?}" <<'EOF'
+  "$DRY_NOSTATE_CPU" "${UNCHANGED_CALLS:-?}" "$DRY_NOSTATE_WALL" <<'EOF'
 import json, math, re, sys
-summary_path, data_dir, scale, batch, per_min, time_file, cpu_state, cpu_nostate, unchanged_calls = sys.argv[1:10]
+summary_path, data_dir, scale, batch, per_min, time_file, cpu_state, cpu_nostate, unchanged_calls, local_s = sys.argv[1:11]
+local_s = float(local_s)
 scale, batch, per_min = float(scale), int(batch), float(per_min)
 s = json.load(open(summary_path))
 calls = s.get("api_calls", {}).get("import_calls")
@@ -91,6 +95,11 @@ row("ratelimit: import calls", calls if calls is not None else "?", "bound %d" %
     "yes" if calls == bound else "NO")
 row("ratelimit: simulated wall, min (x%g)" % scale, "%.2f" % sim_min, "limits %.2f" % bound_min,
     "%.3f" % (sim_min / bound_min if bound_min else 0), "<=1.05", "yes" if sim_min <= 1.05 * bound_min else "NO")
+# Time scaling also stretches the local work (reading and mapping, done before any send today): count
+# that at real speed, taking the no-state dry run's wall time as its measure.
+est_min = (max(0.0, real_s - local_s) * scale + local_s) / 60
+row("ratelimit: wall, local work unscaled, min", "%.2f" % est_min, "limits %.2f" % bound_min,
+    "%.3f" % (est_min / bound_min if bound_min else 0), "<=1.05", "yes" if est_min <= 1.05 * bound_min else "NO")
 row("ratelimit: import calls, rerun with nothing changed", unchanged_calls, "bound 0", "-", "= 0",
     "yes" if unchanged_calls == "0" else "NO")
 state_s = (float(cpu_state) - float(cpu_nostate)) * 1e6 / records

@@ -10,7 +10,7 @@
 #   --data-dir   where generated data is cached (default: <build-dir>/bench-data)
 #   --rows       rows of the main file (default 1000000); --big-rows the memory stand-in (default 3000000)
 #   --no-build   use the binaries already in --build-dir
-#   --ratelimit-records / --time-scale: the rate-limit simulation (default 600000 records, x20)
+#   --ratelimit-records / --time-scale: the rate-limit simulation (default 600000 records, x60)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +22,7 @@ SMALL_ROWS=100000
 BIG_ROWS=3000000
 PROFILE_ROWS=50000
 DO_BUILD=1 DO_BIG=1 DO_PROFILE=1 DO_MICRO=1 DO_RATELIMIT=1
-RL_TOTAL=600000 RL_SCALE=20
+RL_TOTAL=600000 RL_SCALE=60
 
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -215,7 +215,8 @@ void ImportScheduler::settle(Batch& batch, const std::vector<RecordVerdict>& ver
   }
   if (state_ != nullptr) state_->settle_batch(batch.journal_id, items);
   if (!this_run) {
-    report_.set_info("journal_recovered_" + std::string(to_string(batch.type)), add.confirmed);
+    journal_recovered_[batch.type] += add.confirmed;  // several batches of a type may be recovered
+    report_.set_info("journal_recovered_" + std::string(to_string(batch.type)), journal_recovered_[batch.type]);
     return;
   }
   confirmed_[batch.type] += add.confirmed;

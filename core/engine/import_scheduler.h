@@ -80,6 +80,7 @@ class ImportScheduler {
   std::map<ObjectType, std::unique_ptr<TypeQueue>> queues_;
   std::vector<std::unique_ptr<Batch>> in_flight_;
   std::map<ObjectType, int64_t> confirmed_;
+  std::map<ObjectType, int64_t> journal_recovered_;  // records of earlier runs' tasks confirmed at start
 };
 
 }  // namespace zra

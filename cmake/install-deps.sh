@@ -9,7 +9,8 @@ PACKAGES=(
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev libhowardhinnant-date-dev
   unixodbc unixodbc-dev libsqliteodbc odbc-postgresql postgresql sqlite3 tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-yaml python3-jsonschema miller curl procps time systemd
+  clang libclang-rt-14-dev
+  python3 python3-yaml python3-jsonschema miller curl jq procps time systemd util-linux
 )
 
 missing=()

@@ -48,6 +48,7 @@ int run_cli(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  common.log_level_given = app.get_option("--log-level")->count() > 0;
   try {
     configure_logging({parse_log_format(common.log_format), parse_log_level(common.log_level)});
     return action ? action() : kExitUsage;

@@ -15,6 +15,7 @@ struct CommonOptions {
   std::string config;
   std::string log_format = "text";
   std::string log_level = "info";
+  bool log_level_given = false;  // --log-level was on the command line (not the default)
   bool no_progress = false;
 };
 

@@ -11,6 +11,7 @@
 #include "core/cli/stop_signal.h"
 #include "core/client/zra_errors.h"
 #include "core/common/errors.h"
+#include "core/common/log.h"
 #include "core/engine/sync_run.h"
 #include "core/engine/zra_connection.h"
 
@@ -27,14 +28,21 @@ fs::path demo_config_path() {
 
 }  // namespace
 
-void add_demo_command(CLI::App& app, CommonOptions&, CommandAction& action) {
+void add_demo_command(CLI::App& app, CommonOptions& common, CommandAction& action) {
   auto* cmd = app.add_subcommand("demo", "sync the sample data into an embedded sandbox and show the report");
   auto dir = std::make_shared<std::string>("zra-sync-demo");
   auto fresh = std::make_shared<bool>(false);
   cmd->add_option("--dir", *dir, "where the demo keeps its state, sandbox data and reports (default ./zra-sync-demo)");
   cmd->add_flag("--fresh", *fresh, "start from an empty state and an empty sandbox");
-  cmd->callback([&action, dir, fresh] {
-    action = [dir, fresh]() -> int {
+  cmd->add_flag("--no-progress", common.no_progress, "no live progress line");
+  cmd->callback([&common, &action, dir, fresh] {
+    action = [&common, dir, fresh]() -> int {
+      const bool progress = !common.no_progress && isatty(STDERR_FILENO) != 0;
+      // On a terminal the demo shows the live progress line and the summary; info log lines would break
+      // the line up, so they stay hidden unless asked for with --log-level.
+      if (progress && !common.log_level_given) {
+        configure_logging({parse_log_format(common.log_format), LogLevel::Warn});
+      }
       fs::path config_path = fs::weakly_canonical(demo_config_path());
       if (!fs::exists(config_path)) throw FatalError("demo data not found at " + config_path.string());
       fs::path work = fs::absolute(*dir);
@@ -57,8 +65,11 @@ void add_demo_command(CLI::App& app, CommonOptions&, CommandAction& action) {
           std::cout << "CRM '" << config.crm.crm_type << "' already registered\n";
         }
       }
+      if (progress && !common.log_level_given) {
+        std::cout << "(info log lines hidden while the progress line runs; --log-level info shows them)\n";
+      }
       RunOptions options;
-      options.progress = isatty(STDERR_FILENO) != 0;
+      options.progress = progress;
       const auto& stop = install_stop_handlers();
       RunOutcome outcome = run_sync(config, options, stop, std::cout);
       if (outcome.exit_code == kExitRecordsFailed) {

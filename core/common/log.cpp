@@ -17,6 +17,7 @@ struct LoggerState {
   std::ostream* out = &std::cerr;
   std::vector<std::string> secrets;
   nlohmann::json context = nlohmann::json::object();
+  bool status_line_active = false;
 };
 
 LoggerState& state() {
@@ -95,6 +96,12 @@ std::string redact(std::string text) {
   return redact_locked(std::move(text), s.secrets);
 }
 
+void set_status_line_active(bool active) {
+  auto& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.status_line_active = active;
+}
+
 void set_log_context(const std::string& key, const nlohmann::json& value) {
   auto& s = state();
   std::lock_guard<std::mutex> lock(s.mu);
@@ -121,6 +128,7 @@ void log(LogLevel level, std::string_view event, std::string_view message, const
       }
     }
   }
+  if (s.status_line_active) (*s.out) << "\r\x1b[K";
   (*s.out) << redact_locked(std::move(line), s.secrets) << '\n';
   s.out->flush();
 }

@@ -19,6 +19,9 @@ struct LogOptions {
 
 // Configures the logger (default: text, info, to stderr). Not thread-safe against concurrent log().
 void configure_logging(const LogOptions& options, std::ostream* out = nullptr);
+// While a live status line (the progress line) is drawn on the log's terminal, each log line first clears
+// it ("\r" + clear to end of line), so the two never run together; the status line's next redraw restores it.
+void set_status_line_active(bool active);
 // Parses "text"/"json" and "debug"/"info"/"warn"/"error"; throws UsageError otherwise.
 LogFormat parse_log_format(std::string_view s);
 LogLevel parse_log_level(std::string_view s);

@@ -4,6 +4,11 @@
 #include <cstdio>
 #include <ostream>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "core/common/log.h"
+
 namespace zra {
 namespace {
 
@@ -21,6 +26,13 @@ std::string format_rate(double records_per_s) {
   if (records_per_s < 10) std::snprintf(buf, sizeof buf, "%.1f", records_per_s);
   else std::snprintf(buf, sizeof buf, "%.0f", records_per_s);
   return buf;
+}
+
+// The terminal's width, or 0 when stderr is not a terminal (or does not say).
+size_t terminal_columns() {
+  winsize ws{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0) return 0;
+  return ws.ws_col;
 }
 
 }  // namespace
@@ -84,6 +96,7 @@ void ProgressLine::finish() {
   if (!drawn_) return;
   if (pending_) draw(clock_.now());
   out_ << "\n" << std::flush;
+  set_status_line_active(false);
 }
 
 void ProgressLine::draw(Clock::Instant now) {
@@ -95,8 +108,11 @@ void ProgressLine::draw(Clock::Instant now) {
   const auto& [t0, done0] = done_samples_.front();
   const double elapsed = std::chrono::duration<double>(now - t0).count();
   if (elapsed > 0) rate = static_cast<double>(done - done0) / elapsed;
-  out_ << "\r" << render_progress_line(latest_, rate, per_min_limit_, calls_left_) << kClearToEndOfLine
-       << std::flush;
+  std::string line = render_progress_line(latest_, rate, per_min_limit_, calls_left_);
+  // A line wider than the terminal would wrap, and "\r" would then redraw only its last row.
+  if (size_t cols = terminal_columns(); cols > 1 && line.size() >= cols) line.resize(cols - 1);
+  out_ << "\r" << line << kClearToEndOfLine << std::flush;
+  set_status_line_active(true);
   drawn_ = true;
   pending_ = false;
   last_draw_ = now;

@@ -1,9 +1,11 @@
 // The live progress line: its text, its throttle, its rate and ETA, and silence when disabled.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <sstream>
 
 #include "core/common/clock.h"
+#include "core/common/log.h"
 #include "core/report/progress_line.h"
 
 namespace zra {
@@ -113,6 +115,31 @@ TEST(ProgressLineTest, DestructorEndsAnOpenLine) {
   }
   ASSERT_FALSE(out.str().empty());
   EXPECT_EQ(out.str().back(), '\n');
+}
+
+// A log line written while the progress line is drawn clears it first, so the two never run together;
+// once the line is finished, log lines are written plainly again.
+TEST(ProgressLineTest, LogLinesClearTheDrawnLineUntilItIsFinished) {
+  std::ostringstream out;
+  configure_logging({LogFormat::Text, LogLevel::Info}, &out);
+  ManualClock clock;
+  {
+    ProgressLine line(out, true, clock);
+    line.update(done_records(1), 20, 1);
+    log_info("test.event", "while drawn");
+    const std::string s = out.str();
+    const size_t at = s.find("while drawn");
+    ASSERT_NE(at, std::string::npos);
+    const size_t line_start = s.rfind('\r');
+    ASSERT_NE(line_start, std::string::npos);
+    EXPECT_EQ(s.substr(line_start, 4), "\r\x1b[K") << s;
+    EXPECT_LT(line_start, at);
+    line.finish();
+  }
+  out.str("");
+  log_info("test.event", "after finish");
+  EXPECT_EQ(out.str().find('\r'), std::string::npos) << out.str();
+  configure_logging({LogFormat::Text, LogLevel::Info}, &std::cerr);
 }
 
 TEST(ProgressLineTest, RateIsRecordsDoneOverTheLastTenSeconds) {

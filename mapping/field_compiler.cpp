@@ -220,12 +220,12 @@ FieldStep compile_field(const std::string& target, const ConfigNode& node, Field
   if (const ConfigNode* n = node.find("default")) {
     if (source == SourceKind::Constant) n->fail("'default' has no use with 'value' (a constant is never absent)");
     if (!n->is_scalar()) n->fail("'default' needs a single value");
-    nlohmann::json value;
+    MappedValue value;
     std::string error;
     Outcome outcome = convert(step, n->as_string(), false, value, error);
     if (outcome == Outcome::Failed) n->fail("default " + in_quotes(n->as_string()) + " does not convert: " + error);
-    if (outcome == Outcome::Absent || (value.is_string() && value.get_ref<const std::string&>().empty() &&
-                                       !step.keep_empty)) {
+    if (outcome == Outcome::Absent ||
+        (value.kind == MappedValue::Kind::String && value.text.empty() && !step.keep_empty)) {
       n->fail("'default' is empty");
     }
     step.default_value = std::move(value);
@@ -246,9 +246,9 @@ FieldStep compile_field(const std::string& target, const ConfigNode& node, Field
     }
     case SourceKind::Constant: {
       if (!source_node->is_scalar()) source_node->fail("'value' needs a single value");
-      nlohmann::json value;
-      std::string error;
-      Outcome outcome = evaluate(step, std::string_view(source_node->as_string()), value, error);
+      MappedValue value;
+      std::string work, error;
+      Outcome outcome = evaluate(step, std::string_view(source_node->as_string()), value, work, error);
       if (outcome == Outcome::Failed) {
         source_node->fail("value " + in_quotes(source_node->as_string()) + " does not convert: " + error);
       }

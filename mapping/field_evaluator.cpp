@@ -11,10 +11,11 @@ namespace {
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-bool convert_scalar(const FieldStep& step, std::string_view text, nlohmann::json& out, std::string& error) {
+bool convert_scalar(const FieldStep& step, std::string_view text, MappedValue& out, std::string& error) {
   switch (step.kind) {
     case ValueKind::String:
-      out = std::string(text);
+      out.kind = MappedValue::Kind::String;
+      out.text.assign(text.data(), text.size());
       return true;
     case ValueKind::Email: {
       std::string_view t = trim_view(text);
@@ -22,7 +23,8 @@ bool convert_scalar(const FieldStep& step, std::string_view text, nlohmann::json
         error = in_quotes(text) + " is not a valid email address";
         return false;
       }
-      out = std::string(t);
+      out.kind = MappedValue::Kind::String;
+      out.text.assign(t.data(), t.size());
       return true;
     }
     case ValueKind::Number: {
@@ -30,36 +32,36 @@ bool convert_scalar(const FieldStep& step, std::string_view text, nlohmann::json
       if (!parse_number(text, d, error)) return false;
       // Whole numbers go out as integers ("750000", not "750000.0"); 2^53 keeps them exact.
       if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
-        out = static_cast<int64_t>(d);
+        out.kind = MappedValue::Kind::Integer;
+        out.integer = static_cast<int64_t>(d);
       } else {
-        out = d;
+        out.kind = MappedValue::Kind::Number;
+        out.number = d;
       }
       return true;
     }
     case ValueKind::Integer: {
       int64_t i = 0;
       if (!parse_integer(text, i, error)) return false;
-      out = i;
+      out.kind = MappedValue::Kind::Integer;
+      out.integer = i;
       return true;
     }
     case ValueKind::Bool: {
       bool b = false;
       if (!parse_bool(text, b, error)) return false;
-      out = b;
+      out.kind = MappedValue::Kind::Bool;
+      out.boolean = b;
       return true;
     }
-    case ValueKind::Date: {
-      std::string s;
-      if (!to_iso_date(trim_view(text), step.time, s, error)) return false;
-      out = std::move(s);
+    case ValueKind::Date:
+      if (!to_iso_date(trim_view(text), step.time, out.text, error)) return false;
+      out.kind = MappedValue::Kind::String;
       return true;
-    }
-    case ValueKind::DateTime: {
-      std::string s;
-      if (!to_utc_datetime(trim_view(text), step.time, s, error)) return false;
-      out = std::move(s);
+    case ValueKind::DateTime:
+      if (!to_utc_datetime(trim_view(text), step.time, out.text, error)) return false;
+      out.kind = MappedValue::Kind::String;
       return true;
-    }
   }
   return false;
 }
@@ -74,9 +76,11 @@ bool apply_value_map(const FieldStep& step, std::string_view& text) {
   return true;
 }
 
-Outcome convert_array(const FieldStep& step, std::string_view text, bool apply_map, nlohmann::json& out,
+Outcome convert_array(const FieldStep& step, std::string_view text, bool apply_map, MappedValue& out,
                       std::string& error) {
-  out = nlohmann::json::array();
+  out.kind = MappedValue::Kind::Array;
+  out.array = nlohmann::json::array();
+  MappedValue scalar;
   size_t item = 0;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -87,34 +91,44 @@ Outcome convert_array(const FieldStep& step, std::string_view text, bool apply_m
     if (apply_map && !apply_value_map(step, element)) continue;
     if (element.empty()) continue;
     ++item;
-    nlohmann::json value;
-    if (!convert_scalar(step, element, value, error)) {
+    if (!convert_scalar(step, element, scalar, error)) {
       error = "item " + std::to_string(item) + ": " + error;
       return Outcome::Failed;
     }
     if (step.item_key.empty()) {
-      out.push_back(std::move(value));
+      out.array.push_back(to_json_value(scalar));
     } else {
       nlohmann::json object = nlohmann::json::object();
-      object.emplace(step.item_key, std::move(value));
-      out.push_back(std::move(object));
+      object.emplace(step.item_key, to_json_value(scalar));
+      out.array.push_back(std::move(object));
     }
   }
-  if (out.empty() && !step.keep_empty) return Outcome::Absent;
+  if (out.array.empty() && !step.keep_empty) return Outcome::Absent;
   return Outcome::Value;
 }
 
 }  // namespace
 
-Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, nlohmann::json& out,
+nlohmann::json to_json_value(const MappedValue& value) {
+  switch (value.kind) {
+    case MappedValue::Kind::String: return value.text;
+    case MappedValue::Kind::Integer: return value.integer;
+    case MappedValue::Kind::Number: return value.number;
+    case MappedValue::Kind::Bool: return value.boolean;
+    case MappedValue::Kind::Array: return value.array;
+    case MappedValue::Kind::Absent: break;
+  }
+  return nullptr;
+}
+
+Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, MappedValue& out,
                 std::string& error) {
   if (step.is_array) return convert_array(step, text, apply_map, out, error);
   return convert_scalar(step, text, out, error) ? Outcome::Value : Outcome::Failed;
 }
 
-Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, nlohmann::json& out,
+Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, MappedValue& out, std::string& work,
                  std::string& error) {
-  std::string work;  // holds the value only once a transform had to rewrite it
   bool present = text.has_value();
   std::string_view value = present ? *text : std::string_view{};
   if (present && !step.keep_whitespace) value = trim_view(value);
@@ -125,12 +139,18 @@ Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, nl
         value = trim_view(value);
         break;
       case TextTransform::Lower:
-      case TextTransform::Upper:
-      {
-        std::string next(value);  // `value` may point into `work`
-        for (char& c : next) c = t == TextTransform::Lower ? ascii_lower(c) : ascii_upper(c);
-        work = std::move(next);
-        value = work;
+      case TextTransform::Upper: {
+        if (value.empty()) break;
+        // Rewritten in `work`, in place when `value` already lies there (same length: ASCII only).
+        size_t offset = 0;
+        if (work.empty() || value.data() < work.data() || value.data() >= work.data() + work.size()) {
+          work.assign(value.data(), value.size());
+        } else {
+          offset = static_cast<size_t>(value.data() - work.data());
+        }
+        char* p = &work[offset];
+        for (size_t i = 0; i < value.size(); ++i) p[i] = t == TextTransform::Lower ? ascii_lower(p[i]) : ascii_upper(p[i]);
+        value = std::string_view(p, value.size());
         break;
       }
       case TextTransform::NullIfEmpty:

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mapping/mapping.h"
 #include "mapping/text_template.h"
 #include "mapping/time_conversion.h"
 
@@ -26,14 +27,14 @@ struct FieldStep {
   int slot = -1;                     // Column: index into the mapping's referenced columns
   TextTemplate text_template;        // Template
   std::vector<int> template_slots;   // Template: one slot per placeholder
-  std::optional<nlohmann::json> constant;  // Constant: the final value, computed when compiled
+  std::optional<MappedValue> constant;  // Constant: the final value, computed when compiled
 
   bool keep_whitespace = false;
   bool keep_empty = false;
   std::vector<TextTransform> transforms;
   // value -> value (nullopt: the value becomes absent); std::less<> allows lookup by string_view.
   std::map<std::string, std::optional<std::string>, std::less<>> value_map;
-  std::optional<nlohmann::json> default_value;  // final value, converted when compiled
+  std::optional<MappedValue> default_value;  // final value, converted when compiled
 
   ValueKind kind = ValueKind::String;
   bool is_array = false;
@@ -45,14 +46,18 @@ struct FieldStep {
 enum class Outcome { Value, Absent, Failed };
 
 // Runs a step on the text a row gave it (nullopt: NULL or no such column): trim, transforms, map,
-// empty-means-absent, default, type conversion, split/as. Value: `out` holds the JSON value.
-// Absent: the field is omitted. Failed: `error` says what and why. Never throws for data problems.
-Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, nlohmann::json& out,
+// empty-means-absent, default, type conversion, split/as. Value: `out` holds the value (its buffers
+// reused). Absent: the field is omitted. Failed: `error` says what and why. `work` is scratch space
+// for rewritten text (not `out.text`, not what `text` points into). Never throws for data problems.
+Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, MappedValue& out, std::string& work,
                  std::string& error);
 
 // The conversion part alone (split/as, type), for a value that is already final text: used for
-// `default` at compile time (without `map`) and by evaluate().
-Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, nlohmann::json& out,
+// `default` at compile time (without `map`) and by evaluate(). `text` must not point into `out.text`.
+Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, MappedValue& out,
                 std::string& error);
+
+// A value as JSON (Absent gives null).
+nlohmann::json to_json_value(const MappedValue& value);
 
 }  // namespace zra::mapping_detail

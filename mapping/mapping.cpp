@@ -6,6 +6,7 @@
 #include "mapping/column_index_cache.h"
 #include "mapping/field_compiler.h"
 #include "mapping/field_step.h"
+#include "mapping/json_text_writer.h"
 #include "mapping/text_ops.h"
 #include "mapping/time_zone_lookup.h"
 
@@ -54,7 +55,14 @@ Mapping::Mapping(ObjectType type, std::vector<FieldStep> steps, std::vector<std:
     : type_(type),
       steps_(std::move(steps)),
       columns_(std::move(columns)),
-      column_cache_(std::make_unique<mapping_detail::ColumnIndexCache>(columns_)) {}
+      column_cache_(std::make_unique<mapping_detail::ColumnIndexCache>(columns_)) {
+  const ObjectTypeSpec& spec = object_spec(type);
+  targets_.reserve(steps_.size());
+  for (const FieldStep& step : steps_) {
+    targets_.push_back(spec.field(step.target));  // compile checked them
+    json_keys_.push_back(nlohmann::json(step.target).dump() + ":");
+  }
+}
 
 Mapping::~Mapping() = default;
 
@@ -84,30 +92,42 @@ std::shared_ptr<const Mapping> Mapping::compile(ObjectType type, const ConfigNod
 }
 
 MappedRow Mapping::apply(const SourceRow& row) const {
+  thread_local MappedRecord mapped;
+  apply(row, mapped);
   MappedRow result;
-  result.record = nlohmann::json::object();
-  auto& record = result.record.get_ref<nlohmann::json::object_t&>();
+  result.record = to_json(mapped);
+  result.issues = mapped.issues;
+  return result;
+}
+
+void Mapping::apply(const SourceRow& row, MappedRecord& out) const {
+  out.issues.clear();
+  out.values.resize(steps_.size());
+  for (MappedValue& v : out.values) v.kind = MappedValue::Kind::Absent;
   if (row.error) {
-    result.issues.push_back(MappingIssue{"", "", "the row could not be read: " + *row.error});
-    return result;
+    out.issues.push_back(MappingIssue{"", "", "the row could not be read: " + *row.error});
+    return;
   }
   const ColumnIndexes& indexes = column_cache_->resolve(row.columns);
-  std::string rendered;
+  // Scratch text reused across rows (the template's rendering, rewritten values): no allocation per row.
+  thread_local std::string rendered;
+  thread_local std::string work;
   std::string error;
   std::vector<size_t> issue_positions;
-  nlohmann::json value;
-  for (const FieldStep& step : steps_) {
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    const FieldStep& step = steps_[i];
+    MappedValue& value = out.values[i];
     std::optional<std::string_view> text;
     switch (step.source) {
       case SourceKind::Constant:
-        if (step.constant) record.emplace_hint(record.end(), step.target, *step.constant);
+        if (step.constant) value = *step.constant;
         continue;
       case SourceKind::Column:
         text = cell(row, indexes[static_cast<size_t>(step.slot)]);
         break;
       case SourceKind::Template: {
-        auto part = [&](size_t i) -> std::string_view {
-          auto v = cell(row, indexes[static_cast<size_t>(step.template_slots[i])]);
+        auto part = [&](size_t p) -> std::string_view {
+          auto v = cell(row, indexes[static_cast<size_t>(step.template_slots[p])]);
           if (!v) return {};
           return step.keep_whitespace ? *v : mapping_detail::trim_view(*v);
         };
@@ -115,20 +135,69 @@ MappedRow Mapping::apply(const SourceRow& row) const {
         break;
       }
     }
-    switch (mapping_detail::evaluate(step, text, value, error)) {
+    switch (mapping_detail::evaluate(step, text, value, work, error)) {
       case Outcome::Value:
-        record.emplace_hint(record.end(), step.target, std::move(value));
         break;
       case Outcome::Absent:
+        value.kind = MappedValue::Kind::Absent;
         break;
       case Outcome::Failed:
-        result.issues.push_back(MappingIssue{step.target, text ? std::string(*text) : std::string(), error});
+        value.kind = MappedValue::Kind::Absent;
+        out.issues.push_back(MappingIssue{step.target, text ? std::string(*text) : std::string(), error});
         issue_positions.push_back(step.position);
         break;
     }
   }
-  if (result.issues.size() > 1) put_in_mapping_order(result.issues, issue_positions);
-  return result;
+  if (out.issues.size() > 1) put_in_mapping_order(out.issues, issue_positions);
+}
+
+nlohmann::json Mapping::to_json(const MappedRecord& mapped) const {
+  nlohmann::json record = nlohmann::json::object();
+  auto& object = record.get_ref<nlohmann::json::object_t&>();
+  for (size_t i = 0; i < mapped.values.size() && i < steps_.size(); ++i) {
+    const MappedValue& v = mapped.values[i];
+    if (v.kind == MappedValue::Kind::Absent) continue;
+    object.emplace_hint(object.end(), steps_[i].target, mapping_detail::to_json_value(v));
+  }
+  return record;
+}
+
+bool Mapping::write_json(const MappedRecord& mapped, std::string& out) const {
+  out.clear();
+  out.push_back('{');
+  bool first = true;
+  for (size_t i = 0; i < mapped.values.size() && i < steps_.size(); ++i) {
+    const MappedValue& v = mapped.values[i];
+    if (v.kind == MappedValue::Kind::Absent) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out += json_keys_[i];
+    switch (v.kind) {
+      case MappedValue::Kind::String:
+        if (!append_json_string(out, v.text)) return false;
+        break;
+      case MappedValue::Kind::Integer:
+        append_json_integer(out, v.integer);
+        break;
+      case MappedValue::Kind::Number:
+        append_json_number(out, v.number);
+        break;
+      case MappedValue::Kind::Bool:
+        out += v.boolean ? "true" : "false";
+        break;
+      case MappedValue::Kind::Array:
+        try {
+          out += v.array.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+        } catch (const nlohmann::json::type_error&) {
+          return false;  // invalid UTF-8; the caller's dump() reports where
+        }
+        break;
+      case MappedValue::Kind::Absent:
+        break;
+    }
+  }
+  out.push_back('}');
+  return true;
 }
 
 const std::vector<std::string>& Mapping::referenced_columns() const { return columns_; }

@@ -1,5 +1,6 @@
 #include "mapping/scalar_parsers.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -18,9 +19,34 @@ size_t separator_length(std::string_view s, size_t i) {
   return 0;
 }
 
+// Text being built for from_chars: on the stack unless it is unusually long (no allocation per value).
+class NumberText {
+ public:
+  void clear() {
+    size_ = 0;
+    long_.clear();
+  }
+  void push_back(char c) {
+    if (size_ < short_.size()) {
+      short_[size_++] = c;
+      return;
+    }
+    if (size_ == short_.size()) long_.assign(short_.data(), size_);
+    long_.push_back(c);
+    ++size_;
+  }
+  const char* data() const { return size_ <= short_.size() ? short_.data() : long_.data(); }
+  size_t size() const { return size_; }
+
+ private:
+  std::array<char, 64> short_;
+  size_t size_ = 0;
+  std::string long_;
+};
+
 // The shape of a decimal number, with grouping separators removed.
 struct CleanNumber {
-  std::string text;  // sign, digits, '.', digits, 'e', sign, digits: what from_chars reads
+  NumberText text;  // sign, digits, '.', digits, 'e', sign, digits: what from_chars reads
   bool integral_form = true;  // no fraction and no exponent
 };
 

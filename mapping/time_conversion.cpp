@@ -1,7 +1,9 @@
 #include "mapping/time_conversion.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
+#include <vector>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -132,6 +134,76 @@ std::string local_text(LocalMs t) {
   return out;
 }
 
+// A stretch of local time in which a zone has one offset and every local time converts to one instant
+// (or is the earlier of two repeated ones, as get_info's `first` gives it): a conversion inside it needs
+// no search of the zone's transitions (and none of get_info's per-call string of the abbreviation).
+struct ZoneInterval {
+  const date::time_zone* zone = nullptr;  // nullptr: not cacheable
+  date::local_seconds begin{}, end{};  // [begin, end)
+  std::chrono::seconds offset{0};
+};
+
+// The interval around `info` (a unique local time's answer), or one with zone nullptr when it cannot be
+// cached. At the start of a fall-back change the local times the previous offset repeats are left out:
+// they belong to the earlier instant, i.e. to the previous interval.
+ZoneInterval unique_interval(const date::time_zone* zone, const date::sys_info& first) {
+  ZoneInterval z;
+  const date::sys_seconds earliest = date::sys_days{date::year{2} / 1 / 1};
+  const date::sys_seconds latest = date::sys_days{date::year{9998} / 1 / 1};
+  if (first.begin <= earliest || first.end >= latest) return z;  // open-ended: rare, not cached
+  date::sys_info previous = zone->get_info(first.begin - std::chrono::seconds{1});
+  z.zone = zone;
+  z.offset = first.offset;
+  z.begin = date::local_seconds{first.begin.time_since_epoch() + std::max(first.offset, previous.offset)};
+  z.end = date::local_seconds{first.end.time_since_epoch() + first.offset};
+  return z;
+}
+
+// The intervals of one zone met so far by this thread, sorted and disjoint.
+struct ZoneIntervals {
+  const date::time_zone* zone = nullptr;
+  std::vector<ZoneInterval> intervals;
+};
+
+// `local` in `zone` as UTC: false when the local time does not exist (a DST gap). Per thread, each zone's
+// intervals are kept as met (a few dozen for any real data), so a time in a period seen before costs a
+// short binary search instead of the tz database's search and its sys_info strings.
+bool local_to_utc(const date::time_zone* zone, LocalMs local, SysMs& utc) {
+  static constexpr size_t kMaxIntervals = 4096;  // per zone and thread: bounded whatever the input
+  thread_local std::vector<ZoneIntervals> cache;
+  const date::local_seconds secs = date::floor<std::chrono::seconds>(local);
+  ZoneIntervals* known = nullptr;
+  for (ZoneIntervals& z : cache) {
+    if (z.zone == zone) known = &z;
+  }
+  if (known != nullptr) {
+    auto it = std::upper_bound(known->intervals.begin(), known->intervals.end(), secs,
+                               [](date::local_seconds t, const ZoneInterval& z) { return t < z.begin; });
+    if (it != known->intervals.begin() && secs < (it - 1)->end) {
+      utc = SysMs{local.time_since_epoch() - (it - 1)->offset};
+      return true;
+    }
+  }
+  date::local_info info = zone->get_info(secs);
+  if (info.result == date::local_info::nonexistent) return false;
+  // For a repeated local time, `first` is the offset in force before the change: the earlier instant.
+  utc = SysMs{local.time_since_epoch() - info.first.offset};
+  if (info.result == date::local_info::unique) {
+    ZoneInterval z = unique_interval(zone, info.first);
+    if (z.zone != nullptr && secs >= z.begin && secs < z.end) {
+      if (known == nullptr) {
+        cache.push_back(ZoneIntervals{zone, {}});
+        known = &cache.back();
+      }
+      auto& list = known->intervals;
+      auto at = std::upper_bound(list.begin(), list.end(), z.begin,
+                                 [](date::local_seconds t, const ZoneInterval& e) { return t < e.begin; });
+      if (list.size() < kMaxIntervals) list.insert(at, z);
+    }
+  }
+  return true;
+}
+
 bool year_in_range(date::year y) { return y >= date::year{1} && y <= date::year{9999}; }
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
@@ -173,13 +245,10 @@ bool to_utc_datetime(std::string_view text, const TimeSpec& spec, std::string& o
   } else if (spec.zone == nullptr) {
     utc = SysMs{parsed.local.time_since_epoch()};
   } else {
-    date::local_info info = spec.zone->get_info(date::floor<std::chrono::seconds>(parsed.local));
-    if (info.result == date::local_info::nonexistent) {
+    if (!local_to_utc(spec.zone, parsed.local, utc)) {
       error = in_quotes(local_text(parsed.local)) + " does not exist in " + spec.zone_name + " (DST gap)";
       return false;
     }
-    // For a repeated local time, `first` is the offset in force before the change: the earlier instant.
-    utc = SysMs{parsed.local.time_since_epoch() - info.first.offset};
   }
   auto day = date::floor<date::days>(utc);
   date::year_month_day ymd{day};

@@ -15,75 +15,147 @@ std::string join_stages(const std::set<std::string>& names) {
   return out;
 }
 
-// References named by the field table (Reference::Account / Reference::Contact), top level and in arrays.
-void collect_references(const ObjectTypeSpec& spec, const nlohmann::json& record,
-                        std::vector<std::pair<ObjectType, std::string>>& out) {
-  auto ref_type = [](Reference r) { return r == Reference::Account ? ObjectType::Account : ObjectType::Contact; };
-  for (const auto& f : spec.fields) {
-    auto it = record.find(f.name);
-    if (it == record.end()) continue;
-    if (f.reference != Reference::None && it->is_string()) {
-      out.emplace_back(ref_type(f.reference), it->get<std::string>());
-    }
-    if (f.type == FieldType::ObjectArray && it->is_array()) {
-      for (const auto& item : *it) {
-        for (const auto& sub : f.items) {
-          auto s = item.find(sub.name);
-          if (sub.reference != Reference::None && s != item.end() && s->is_string()) {
-            out.emplace_back(ref_type(sub.reference), s->get<std::string>());
-          }
-        }
-      }
-    }
+ObjectType referenced_type(Reference r) { return r == Reference::Account ? ObjectType::Account : ObjectType::Contact; }
+
+const MappedValue* slot_value(const MappedRecord& mapped, int slot) {
+  if (slot < 0) return nullptr;
+  const MappedValue& v = mapped.values[static_cast<size_t>(slot)];
+  return v.kind == MappedValue::Kind::Absent ? nullptr : &v;
+}
+
+const std::string* slot_string(const MappedRecord& mapped, int slot) {
+  const MappedValue* v = slot_value(mapped, slot);
+  return v != nullptr && v->kind == MappedValue::Kind::String ? &v->text : nullptr;
+}
+
+template <class Issues>
+RowFailure failure(Phase phase, const std::string& crm_id, const Issues& issues) {
+  RowFailure f{phase, crm_id, "", ""};
+  for (const auto& i : issues) {
+    f.field += (f.field.empty() ? "" : ",") + i.field;
+    f.detail += (f.detail.empty() ? "" : "; ") + i.detail;
   }
+  return f;
 }
 
 }  // namespace
 
 RecordBuilder::RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names)
-    : mapping_(mapping), stage_names_(std::move(stage_names)) {}
+    : mapping_(mapping), stage_names_(std::move(stage_names)) {
+  const ObjectTypeSpec& spec = object_spec(mapping_.object_type());
+  const auto& targets = mapping_.targets();
+  auto slot_of = [&](std::string_view name) {
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (targets[i] != nullptr && targets[i]->name == name) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  for (const FieldSpec& f : spec.fields) field_slots_.push_back(slot_of(f.name));
+  id_slot_ = slot_of(spec.id_field);
+  modify_time_slot_ = slot_of("modify_time");
+  deletion_slot_ = slot_of("deletion");
+  stage_slot_ = slot_of("stage");
+}
+
+bool RecordBuilder::passes_field_table(const MappedRecord& mapped) const {
+  using Kind = MappedValue::Kind;
+  const ObjectTypeSpec& spec = object_spec(mapping_.object_type());
+  const MappedValue* deletion = slot_value(mapped, deletion_slot_);
+  const bool only_id = deletion != nullptr && deletion->kind == Kind::Bool && deletion->boolean;
+  for (size_t k = 0; k < spec.fields.size(); ++k) {
+    const FieldSpec& f = spec.fields[k];
+    const MappedValue* v = slot_value(mapped, field_slots_[k]);
+    const bool required = f.required && (!only_id || f.name == spec.id_field);
+    if (v == nullptr) {
+      if (required) return false;
+      continue;
+    }
+    switch (f.type) {
+      case FieldType::String:
+        if (v->kind != Kind::String || (required && v->text.empty())) return false;
+        break;
+      case FieldType::Email:
+        if (v->kind != Kind::String || !is_valid_email(v->text)) return false;
+        break;
+      case FieldType::Number:
+        if (v->kind != Kind::Integer && v->kind != Kind::Number) return false;
+        break;
+      case FieldType::Integer:
+        if (v->kind != Kind::Integer) return false;
+        break;
+      case FieldType::Boolean:
+        if (v->kind != Kind::Bool) return false;
+        break;
+      case FieldType::DateTime:
+        if (v->kind != Kind::String || !is_iso8601_datetime(v->text)) return false;
+        break;
+      case FieldType::Date:
+        if (v->kind != Kind::String || !is_iso8601_date(v->text)) return false;
+        break;
+      case FieldType::EmailArray:
+      case FieldType::ObjectArray:
+        return false;  // rare (split fields): validate_record checks the items
+    }
+  }
+  return true;
+}
 
 std::variant<PlannedRecord, RowFailure> RecordBuilder::build(const SourceRow& row) const {
   const ObjectType type = mapping_.object_type();
   const ObjectTypeSpec& spec = object_spec(type);
-  MappedRow mapped = mapping_.apply(row);
-  auto id_it = mapped.record.find(spec.id_field);
-  std::string crm_id = (id_it != mapped.record.end() && id_it->is_string()) ? id_it->get<std::string>() : "";
+  thread_local MappedRecord mapped;  // reused: its strings keep their capacity from row to row
+  mapping_.apply(row, mapped);
+  const std::string* id = slot_string(mapped, id_slot_);
+  std::string crm_id = id != nullptr ? *id : std::string();
+  if (!mapped.ok()) return failure(Phase::Mapping, crm_id, mapped.issues);
 
-  auto failure = [&](Phase phase, const auto& issues) {
-    RowFailure f{phase, crm_id, "", ""};
-    for (const auto& i : issues) {
-      f.field += (f.field.empty() ? "" : ",") + i.field;
-      f.detail += (f.detail.empty() ? "" : "; ") + i.detail;
-    }
-    return f;
-  };
-  if (!mapped.ok()) return failure(Phase::Mapping, mapped.issues);
-
-  std::vector<FieldIssue> issues = validate_record(type, mapped.record);
-  if (type == ObjectType::Deal) {
-    auto stage = mapped.record.find("stage");
-    bool deletion = mapped.record.value("deletion", false);
-    if (!deletion && stage != mapped.record.end() && stage->is_string() &&
-        stage_names_.count(stage->get<std::string>()) == 0) {
-      issues.push_back({"stage", "stage '" + stage->get<std::string>() +
-                                     "' is not a registered deal stage (registered: " + join_stages(stage_names_) +
-                                     ")"});
+  std::vector<FieldIssue> issues;
+  if (!passes_field_table(mapped)) issues = validate_record(type, mapping_.to_json(mapped));
+  const MappedValue* deletion_value = slot_value(mapped, deletion_slot_);
+  const bool deletion = deletion_value != nullptr && deletion_value->kind == MappedValue::Kind::Bool &&
+                        deletion_value->boolean;
+  if (type == ObjectType::Deal && !deletion) {
+    const std::string* stage = slot_string(mapped, stage_slot_);
+    if (stage != nullptr && stage_names_.count(*stage) == 0) {
+      issues.push_back({"stage", "stage '" + *stage + "' is not a registered deal stage (registered: " +
+                                     join_stages(stage_names_) + ")"});
     }
   }
-  if (!issues.empty()) return failure(Phase::Validation, issues);
+  if (!issues.empty()) return failure(Phase::Validation, crm_id, issues);
 
   PlannedRecord rec;
   rec.type = type;
   rec.crm_id = std::move(crm_id);
-  rec.deletion = mapped.record.value("deletion", false);
-  auto mt = mapped.record.find("modify_time");
-  if (mt != mapped.record.end() && mt->is_string()) rec.modify_time = mt->get<std::string>();
-  if (!rec.deletion) collect_references(spec, mapped.record, rec.references);
-  try {
-    rec.body = mapped.record.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-  } catch (const nlohmann::json::type_error& e) {
-    return RowFailure{Phase::Mapping, rec.crm_id, "", std::string("value is not valid UTF-8: ") + e.what()};
+  rec.deletion = deletion;
+  if (const std::string* mt = slot_string(mapped, modify_time_slot_)) rec.modify_time = *mt;
+  if (!rec.deletion) {
+    // References in field-table order, top level and in arrays of objects.
+    for (size_t k = 0; k < spec.fields.size(); ++k) {
+      const FieldSpec& f = spec.fields[k];
+      const MappedValue* v = slot_value(mapped, field_slots_[k]);
+      if (v == nullptr) continue;
+      if (f.reference != Reference::None && v->kind == MappedValue::Kind::String) {
+        rec.references.emplace_back(referenced_type(f.reference), v->text);
+      }
+      if (f.type == FieldType::ObjectArray && v->kind == MappedValue::Kind::Array) {
+        for (const auto& item : v->array) {
+          if (!item.is_object()) continue;
+          for (const auto& sub : f.items) {
+            auto s = item.find(sub.name);
+            if (sub.reference != Reference::None && s != item.end() && s->is_string()) {
+              rec.references.emplace_back(referenced_type(sub.reference), s->get<std::string>());
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!mapping_.write_json(mapped, rec.body)) {
+    try {  // not UTF-8: dump() names the byte and where it is
+      rec.body = mapping_.to_json(mapped).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    } catch (const nlohmann::json::type_error& e) {
+      return RowFailure{Phase::Mapping, rec.crm_id, "", std::string("value is not valid UTF-8: ") + e.what()};
+    }
   }
   rec.hash = payload_hash(rec.body);
   rec.locator = row.locator;

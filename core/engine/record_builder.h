@@ -1,10 +1,13 @@
 #pragma once
 // Turns one source row into a PlannedRecord, or into the reason it cannot be one: mapping, then the
 // field table's validation, then the registered deal stages. Pure: no I/O, no state.
+// The hot path of a run: the row is mapped into typed values (no JSON DOM), checked against the field
+// table, and its body written straight as JSON text, byte for byte what nlohmann's dump() would write.
 #include <optional>
 #include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/common/source_row.h"
 #include "core/engine/planned_record.h"
@@ -13,6 +16,7 @@
 namespace zra {
 
 class Mapping;
+struct MappedRecord;
 
 struct RowFailure {
   Phase phase = Phase::Mapping;
@@ -24,12 +28,24 @@ struct RowFailure {
 class RecordBuilder {
  public:
   // `stage_names`: the config's registered deal stages; a deal's stage must be one of them.
+  // `mapping` must outlive the builder.
   RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names);
+
+  // The record of `row`, or why there is none (phase Mapping: the mapping's issues, or a value that is
+  // not valid UTF-8; phase Validation: the field table's issues and an unregistered deal stage). Never
+  // throws for data problems. Thread-safe (per-thread scratch buffers).
   std::variant<PlannedRecord, RowFailure> build(const SourceRow& row) const;
 
  private:
+  // True when validate_record() would find nothing wrong with `mapped` (checked on the typed values);
+  // false means "let validate_record() decide", never "invalid".
+  bool passes_field_table(const MappedRecord& mapped) const;
+
   const Mapping& mapping_;
   std::set<std::string> stage_names_;
+  // Slot of each field of the type's field table in a MappedRecord (-1: not mapped), in table order.
+  std::vector<int> field_slots_;
+  int id_slot_ = -1, modify_time_slot_ = -1, deletion_slot_ = -1, stage_slot_ = -1;
 };
 
 }  // namespace zra

@@ -55,27 +55,50 @@ std::string quote(const nlohmann::json& v) {
 void check_value(const FieldSpec& spec, const std::string& path, const nlohmann::json& v,
                  std::vector<FieldIssue>& out);
 
+// True when check_value() would report nothing: the common case, decided without building the
+// field's path (a string per field and record otherwise).
+bool plainly_valid(const FieldSpec& spec, const nlohmann::json& v) {
+  switch (spec.type) {
+    case FieldType::String: return v.is_string();
+    case FieldType::Email: return v.is_string() && is_valid_email(v.get_ref<const std::string&>());
+    case FieldType::Number: return v.is_number();
+    case FieldType::Integer: return v.is_number_integer();
+    case FieldType::Boolean: return v.is_boolean();
+    case FieldType::DateTime: return v.is_string() && is_iso8601_datetime(v.get_ref<const std::string&>());
+    case FieldType::Date: return v.is_string() && is_iso8601_date(v.get_ref<const std::string&>());
+    case FieldType::EmailArray:
+    case FieldType::ObjectArray: return false;  // let check_value walk the items
+  }
+  return false;
+}
+
+bool known_field(const std::vector<FieldSpec>& fields, const std::string& name) {
+  for (const auto& spec : fields) {
+    if (spec.name == name) return true;
+  }
+  return false;
+}
+
 void check_object(const std::vector<FieldSpec>& fields, const std::string& prefix, const nlohmann::json& obj,
                   bool only_id, std::string_view id_field, std::vector<FieldIssue>& out) {
   for (const auto& spec : fields) {
-    std::string path = prefix + std::string(spec.name);
     auto it = obj.find(spec.name);
     bool absent = it == obj.end() || it->is_null();
     bool required = spec.required && (!only_id || spec.name == id_field);
+    if (absent && !required) continue;
+    bool empty_required = !absent && required && it->is_string() && it->get_ref<const std::string&>().empty();
+    if (!absent && !empty_required && plainly_valid(spec, *it)) continue;
+    std::string path = prefix + std::string(spec.name);
     if (absent) {
-      if (required) out.push_back({path, "missing required field '" + path + "'"});
-      continue;
-    }
-    if (required && it->is_string() && it->get_ref<const std::string&>().empty()) {
+      out.push_back({path, "missing required field '" + path + "'"});
+    } else if (empty_required) {
       out.push_back({path, "required field '" + path + "' is empty"});
-      continue;
+    } else {
+      check_value(spec, path, *it, out);
     }
-    check_value(spec, path, *it, out);
   }
   for (auto it = obj.begin(); it != obj.end(); ++it) {
-    bool known = false;
-    for (const auto& spec : fields) known = known || spec.name == it.key();
-    if (!known) out.push_back({prefix + it.key(), "unknown field '" + prefix + it.key() + "'"});
+    if (!known_field(fields, it.key())) out.push_back({prefix + it.key(), "unknown field '" + prefix + it.key() + "'"});
   }
 }
 

@@ -1,0 +1,113 @@
+// RecordBuilder's direct path (typed values, field-table check, body written as text) against what the
+// JSON path gives: the same body bytes and hash, the same failures with the same messages.
+#include <gtest/gtest.h>
+
+#include "core/engine/record_builder.h"
+#include "core/schema/record_validator.h"
+#include "core/state/payload_hash.h"
+#include "tests/unit/mapping/mapping_test_support.h"
+
+namespace zra {
+namespace {
+
+using mapping_test::compile_yaml;
+using mapping_test::make_row;
+using nlohmann::json;
+
+PlannedRecord planned(const std::variant<PlannedRecord, RowFailure>& built) {
+  if (const auto* f = std::get_if<RowFailure>(&built)) {
+    ADD_FAILURE() << "failed: " << f->detail;
+    return PlannedRecord{};
+  }
+  return std::get<PlannedRecord>(built);
+}
+
+RowFailure failed(const std::variant<PlannedRecord, RowFailure>& built) {
+  EXPECT_TRUE(std::holds_alternative<RowFailure>(built));
+  return std::holds_alternative<RowFailure>(built) ? std::get<RowFailure>(built) : RowFailure{};
+}
+
+const char* kDealMapping =
+    "fields:\n"
+    "  crm_deal_id: Id\n"
+    "  deal_name: { from: Name, keep_empty: true }\n"
+    "  crm_account_id: Account\n"
+    "  owner_email: Owner\n"
+    "  stage: Stage\n"
+    "  amount: { from: Amount, type: number }\n"
+    "  modify_time: Modified\n"
+    "  deletion: { from: Deleted, default: \"false\" }\n"
+    "  contacts: { from: Contacts, split: \";\", as: crm_contact_id }\n";
+
+SourceRow deal(const std::optional<std::string>& name, const std::string& stage, const std::string& contacts,
+               const std::string& deleted = "false") {
+  return make_row({{"Id", "D1"}, {"Name", name}, {"Account", "A1"}, {"Owner", "ann@acme.example"}, {"Stage", stage},
+                   {"Amount", "1,250.50"}, {"Modified", "2025-11-20T12:00:00Z"}, {"Deleted", deleted},
+                   {"Contacts", contacts}},
+                  "deals.csv:7");
+}
+
+TEST(RecordBuilder, BodyIsDumpsBytesAndHashIsOfTheBody) {
+  auto m = compile_yaml(ObjectType::Deal, kDealMapping);
+  RecordBuilder builder(*m, {"Prospecting", "Closed Won"});
+  for (const char* contacts : {"", "c1", "c2; c1"}) {
+    SourceRow row = deal("Big \"Q4\" deal – Zürich", "Closed Won", contacts);
+    const PlannedRecord rec = planned(builder.build(row));
+    EXPECT_EQ(rec.body, m->apply(row).record.dump(-1, ' ', false, json::error_handler_t::strict));
+    EXPECT_EQ(rec.hash, payload_hash(rec.body));
+    EXPECT_EQ(rec.crm_id, "D1");
+    EXPECT_EQ(rec.modify_time, "2025-11-20T12:00:00Z");
+    EXPECT_EQ(rec.locator, "deals.csv:7");
+    EXPECT_FALSE(rec.deletion);
+  }
+  const PlannedRecord rec = planned(builder.build(deal("N", "Prospecting", "c2; c1")));
+  EXPECT_EQ(rec.body, R"({"amount":1250.5,"contacts":[{"crm_contact_id":"c2"},{"crm_contact_id":"c1"}],)"
+                      R"("crm_account_id":"A1","crm_deal_id":"D1","deal_name":"N","deletion":false,)"
+                      R"("modify_time":"2025-11-20T12:00:00Z","owner_email":"ann@acme.example","stage":"Prospecting"})");
+  // References in field-table order: the account, then the contacts.
+  EXPECT_EQ(rec.references, (std::vector<std::pair<ObjectType, std::string>>{
+                                {ObjectType::Account, "A1"}, {ObjectType::Contact, "c2"}, {ObjectType::Contact, "c1"}}));
+}
+
+TEST(RecordBuilder, FailuresSayWhatValidateRecordSays) {
+  auto m = compile_yaml(ObjectType::Deal, kDealMapping);
+  RecordBuilder builder(*m, {"Prospecting", "Closed Won"});
+  // A required field mapped empty (keep_empty) and one absent.
+  SourceRow row = deal("", "Prospecting", "");
+  RowFailure f = failed(builder.build(row));
+  EXPECT_EQ(f.phase, Phase::Validation);
+  EXPECT_EQ(f.crm_id, "D1");
+  EXPECT_EQ(f.field, "deal_name");
+  EXPECT_EQ(f.detail, "required field 'deal_name' is empty");
+  f = failed(builder.build(deal(std::nullopt, "Lost", "")));
+  EXPECT_EQ(f.field, "deal_name,stage");
+  EXPECT_EQ(f.detail, "missing required field 'deal_name'; stage 'Lost' is not a registered deal stage "
+                      "(registered: Closed Won, Prospecting)");
+  // A deletion needs only the id, and its stage is not checked.
+  const PlannedRecord del = planned(builder.build(deal(std::nullopt, "Lost", "", "true")));
+  EXPECT_TRUE(del.deletion);
+  EXPECT_TRUE(del.references.empty());
+  // Mapping issues come first and carry the id.
+  SourceRow bad = deal("N", "Prospecting", "");
+  bad.values[5] = "lots";
+  f = failed(builder.build(bad));
+  EXPECT_EQ(f.phase, Phase::Mapping);
+  EXPECT_EQ(f.field, "amount");
+  EXPECT_EQ(f.detail, "cannot parse 'lots' as a number");
+}
+
+TEST(RecordBuilder, InvalidUtf8IsAMappingFailureNamingTheByte) {
+  auto m = compile_yaml(ObjectType::Account, "fields:\n  crm_account_id: Id\n  account_name: Name\n"
+                                             "  modify_time: Modified\n");
+  RecordBuilder builder(*m, {});
+  RowFailure f = failed(builder.build(make_row({{"Id", "A1"}, {"Name", "Caf\xe9"}, {"Modified", "2025-11-20"}})));
+  EXPECT_EQ(f.phase, Phase::Mapping);
+  EXPECT_EQ(f.crm_id, "A1");
+  EXPECT_EQ(f.detail, "value is not valid UTF-8: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0xE9");
+  const PlannedRecord ok = planned(builder.build(make_row({{"Id", "A1"}, {"Name", "Caf\xc3\xa9"}, {"Modified", "2025-11-20"}})));
+  EXPECT_EQ(ok.body, "{\"account_name\":\"Caf\xc3\xa9\",\"crm_account_id\":\"A1\",\"modify_time\":\"2025-11-20T00:00:00Z\"}");
+  EXPECT_TRUE(ok.references.empty());
+}
+
+}  // namespace
+}  // namespace zra

@@ -1,5 +1,7 @@
 #include "sandbox/crm_store.h"
 
+#include <ostream>
+
 #include "core/common/errors.h"
 #include "core/schema/record_validator.h"
 #include "sandbox/record_checks.h"
@@ -64,6 +66,7 @@ std::optional<nlohmann::json> CrmStore::register_crm(nlohmann::json normalized, 
   normalized["modify_time"] = now_iso;
   registration_ = std::move(normalized);
   ++version_;
+  if (listener_) listener_({{"op", "register"}, {"registration", *registration_}});
   return registration_;
 }
 
@@ -75,6 +78,7 @@ bool CrmStore::unregister(bool remove_all) {
     for (auto& t : records_) t.clear();
   }
   ++version_;
+  if (listener_) listener_({{"op", "unregister"}, {"remove_all", remove_all}});
   return true;
 }
 
@@ -92,6 +96,8 @@ ImportOutcome CrmStore::import(ObjectType type, const nlohmann::json& data, cons
                     licensed};
   Table& table = records_[static_cast<size_t>(type)];
   std::vector<std::string> problems;
+  // What the journal keeps: the effect, in order (a later record of the same id wins on replay too).
+  nlohmann::json applied = nlohmann::json::array();
   for (size_t i = 0; i < data.size(); ++i) {
     const nlohmann::json& record = data[i];
     problems.clear();
@@ -105,16 +111,21 @@ ImportOutcome CrmStore::import(ObjectType type, const nlohmann::json& data, cons
     auto del = record.find("deletion");
     if (del != record.end() && del->is_boolean() && del->get<bool>()) {
       table.erase(id);
+      if (listener_) applied.push_back({id, nullptr});
     } else {
       nlohmann::json stored = record;
       stored.erase("deletion");
       stored[std::string(spec.zra_id_field)] = zra_id(id);
+      if (listener_) applied.push_back({id, stored});
       table[id] = std::move(stored);
     }
     ++out.success;
   }
   out.failed = out.errors.size();
-  if (out.success > 0) ++version_;
+  if (out.success > 0) {
+    ++version_;
+    if (listener_) listener_({{"op", "import"}, {"type", std::string(spec.name)}, {"apply", std::move(applied)}});
+  }
   return out;
 }
 
@@ -196,11 +207,109 @@ void CrmStore::clear() {
   registration_.reset();
   for (auto& t : records_) t.clear();
   ++version_;
+  if (listener_) listener_({{"op", "clear"}});
 }
 
 uint64_t CrmStore::version() const {
   std::lock_guard<std::mutex> lock(mu_);
   return version_;
+}
+
+size_t CrmStore::record_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& t : records_) n += t.size();
+  return n;
+}
+
+void CrmStore::set_change_listener(ChangeListener listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void CrmStore::write_persisted(std::ostream& out, const nlohmann::json& extra) const {
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  constexpr size_t kChunk = 1000;  // records per lock hold: changes wait for one chunk, not the whole store
+  std::string buf = "{\"sandbox_state_version\": " + std::to_string(kStateVersion);
+  for (auto it = extra.begin(); it != extra.end(); ++it) {
+    buf += ", " + nlohmann::json(it.key()).dump() + ": " + it->dump(-1, ' ', false, kReplace);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    buf += ",\n\"registration\": " + (registration_ ? registration_->dump(-1, ' ', false, kReplace) : "null");
+  }
+  buf += ",\n\"records\": {";
+  for (ObjectType t : kAllObjectTypes) {
+    buf += (t == kAllObjectTypes.front() ? "\n" : ",\n") + nlohmann::json(std::string(object_spec(t).name)).dump() + ": {";
+    bool first = true;
+    std::optional<std::string> last;  // resume after this id: the table may change between chunks
+    for (bool more = true; more;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        const Table& table = records_[static_cast<size_t>(t)];
+        auto it = last ? table.upper_bound(*last) : table.begin();
+        for (size_t n = 0; it != table.end() && n < kChunk; ++it, ++n) {
+          buf += first ? "\n" : ",\n";
+          buf += nlohmann::json(it->first).dump(-1, ' ', false, kReplace);
+          buf += ": ";
+          buf += it->second.dump(-1, ' ', false, kReplace);
+          first = false;
+          last = it->first;
+        }
+        more = it != table.end();
+      }
+      out << buf;
+      buf.clear();
+    }
+    buf += "}";
+  }
+  buf += "}}\n";
+  out << buf;
+}
+
+void CrmStore::replay(const nlohmann::json& change, const std::string& source) {
+  auto bad = [&](const std::string& what) {
+    return Error("sandbox: " + source + ": not a sandbox change: " + what, kExitUsage);
+  };
+  if (!change.is_object() || !change.contains("op") || !change["op"].is_string()) throw bad("no \"op\"");
+  const std::string op = change["op"].get<std::string>();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (op == "register") {
+    auto r = change.find("registration");
+    if (r == change.end() || !r->is_object()) throw bad("register needs a registration object");
+    registration_ = *r;
+  } else if (op == "unregister") {
+    registration_.reset();
+    if (change.value("remove_all", false)) {
+      for (auto& t : records_) t.clear();
+    }
+  } else if (op == "clear") {
+    registration_.reset();
+    for (auto& t : records_) t.clear();
+  } else if (op == "import") {
+    auto type = change.find("type");
+    std::optional<ObjectType> parsed;
+    if (type != change.end() && type->is_string()) parsed = parse_object_type(type->get<std::string>());
+    if (!parsed) throw bad("import needs a \"type\" of account, contact, deal or lead");
+    auto apply = change.find("apply");
+    if (apply == change.end() || !apply->is_array()) throw bad("import needs an \"apply\" array");
+    for (const auto& step : *apply) {  // all checked before any is applied
+      if (!step.is_array() || step.size() != 2 || !step[0].is_string() || !(step[1].is_null() || step[1].is_object())) {
+        throw bad("each \"apply\" entry must be [crm_id, record or null]");
+      }
+    }
+    Table& table = records_[static_cast<size_t>(*parsed)];
+    for (const auto& step : *apply) {
+      if (step[1].is_null()) {
+        table.erase(step[0].get<std::string>());
+      } else {
+        table[step[0].get<std::string>()] = step[1];
+      }
+    }
+  } else {
+    throw bad("unknown op '" + op + "'");
+  }
+  ++version_;
 }
 
 }  // namespace zra::sandbox

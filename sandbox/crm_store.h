@@ -3,6 +3,8 @@
 // types, keyed by CRM id. Imports are applied here when a task runs. Thread-safe.
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -56,9 +58,26 @@ class CrmStore {
   // body is not a sandbox state.
   nlohmann::json persisted() const;
   void restore(const nlohmann::json& body, const std::string& source);
+  // Writes the same body as persisted() plus the top-level fields of `extra` to `out`, a chunk of
+  // records at a time, locking the store per chunk only (no copy of the store, no long stall). Changes
+  // made meanwhile may or may not be in it, each record whole: a "fuzzy" snapshot, exact once the
+  // changes made since the write began are replayed on it (StateJournal does; replay is idempotent).
+  void write_persisted(std::ostream& out, const nlohmann::json& extra) const;
   void clear();
   // Bumped by every change; the state file is saved when it moved.
   uint64_t version() const;
+  // Stored records of all four types.
+  size_t record_count() const;
+
+  // Every change, as the journal keeps it: called with the store locked, in the order the changes
+  // happened, right after each one. The listener must not call back into the store. Changes:
+  //   {"op":"register","registration":{...}}   {"op":"unregister","remove_all":bool}   {"op":"clear"}
+  //   {"op":"import","type":"account","apply":[[crm_id, stored record | null (deleted)], ...]}
+  using ChangeListener = std::function<void(const nlohmann::json& change)>;
+  void set_change_listener(ChangeListener listener);
+  // Applies a change the listener was given (loading a journal); does not call the listener. Throws
+  // zra::Error naming `source` when `change` is not one of the changes above.
+  void replay(const nlohmann::json& change, const std::string& source);
 
   // "OPENAPI" + 22 characters derived from the account + the CRM id, like ZRA's ids in the reference.
   std::string zra_id(const std::string& crm_id) const;
@@ -70,6 +89,7 @@ class CrmStore {
   std::optional<nlohmann::json> registration_;
   std::array<Table, 4> records_;
   uint64_t version_ = 0;
+  ChangeListener listener_;
 };
 
 }  // namespace zra::sandbox

@@ -1,9 +1,11 @@
 #include "sandbox/sandbox_server.h"
 
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <mutex>
 #include <pthread.h>
+#include <thread>
 
 #include "core/common/clock.h"
 #include "core/common/errors.h"
@@ -18,7 +20,7 @@
 #include "sandbox/sandbox_context.h"
 #include "sandbox/sandbox_router.h"
 #include "sandbox/sandbox_time.h"
-#include "sandbox/state_file.h"
+#include "sandbox/state_journal.h"
 #include "sandbox/task_runner.h"
 
 namespace zra::sandbox {
@@ -78,25 +80,55 @@ struct SandboxServer::Impl {
              HttpLimits{options.max_body_bytes, 16 * 1024, std::chrono::seconds(30), 8192},
              [this](const SandboxRequest& req) { return router.handle(req); }) {
     if (!options.state_file.empty()) {
-      if (auto body = load_state_file(options.state_file)) store.restore(*body, options.state_file);
-      saved_version = store.version();
+      journal = std::make_unique<StateJournal>(options.state_file, options.state_rewrite_below_bytes);
+      journal->open(store);
     }
   }
 
-  // Saves the state file when the store changed since the last save. Serialized, so the last writer
-  // always writes the newest state.
+  // Every change is already in the journal (appended as it happened); this rewrites the snapshot when
+  // the journal has grown enough: at once for a small state (so the file is current when the change is
+  // visible), on the compactor thread for a large one (seconds of writing that must not hold up tasks).
   void save_state() {
-    if (options.state_file.empty()) return;
-    std::lock_guard<std::mutex> lock(save_mu);
-    uint64_t v = store.version();
-    if (v == saved_version) return;
-    try {
-      save_state_file(options.state_file, store.persisted());
-      saved_version = v;
-    } catch (const Error& e) {
-      // A full disk must not take the sandbox down; the next change tries again.
-      log_error("sandbox.state_save_failed", e.what());
+    if (!journal) return;
+    {
+      std::lock_guard<std::mutex> lock(compactor_mu);
+      if (compactor.joinable() && !journal->is_small()) {
+        compaction_requested = true;
+        compactor_cv.notify_one();
+        return;
+      }
     }
+    std::lock_guard<std::mutex> lock(save_mu);  // never two compactions at once
+    journal->compact_if_due(store);
+  }
+
+  void start_compactor() {
+    std::lock_guard<std::mutex> lock(compactor_mu);
+    if (!journal || compactor.joinable()) return;
+    compactor_stopping = false;
+    compactor = std::thread([this] {
+      std::unique_lock<std::mutex> lock(compactor_mu);
+      for (;;) {
+        compactor_cv.wait(lock, [this] { return compaction_requested || compactor_stopping; });
+        if (compactor_stopping) return;
+        compaction_requested = false;
+        lock.unlock();
+        {
+          std::lock_guard<std::mutex> save(save_mu);
+          journal->compact_if_due(store);
+        }
+        lock.lock();
+      }
+    });
+  }
+
+  void stop_compactor() {
+    {
+      std::lock_guard<std::mutex> lock(compactor_mu);
+      compactor_stopping = true;
+    }
+    compactor_cv.notify_one();
+    if (compactor.joinable()) compactor.join();
   }
 
   void reset() {
@@ -119,8 +151,13 @@ struct SandboxServer::Impl {
   TaskRunner tasks;
   SandboxRouter router;
   HttpServer http;
+  std::unique_ptr<StateJournal> journal;  // with a state file
   std::mutex save_mu;
-  uint64_t saved_version = 0;
+  std::mutex compactor_mu;
+  std::condition_variable compactor_cv;
+  bool compaction_requested = false;
+  bool compactor_stopping = false;
+  std::thread compactor;  // while running: compacts large states in the background
   std::mutex run_mu;
   bool running = false;
 };
@@ -134,6 +171,7 @@ void SandboxServer::start() {
   if (impl_->running) return;
   impl_->http.start();
   impl_->tasks.start();
+  impl_->start_compactor();
   impl_->running = true;
   log_debug("sandbox.started", "ZRA sandbox listening", {{"base_url", base_url()}});
 }
@@ -143,6 +181,7 @@ void SandboxServer::stop() {
   if (!impl_->running) return;
   impl_->http.stop();
   impl_->tasks.stop();
+  impl_->stop_compactor();
   impl_->save_state();
   impl_->running = false;
 }

@@ -33,7 +33,8 @@ struct SandboxOptions {
   double task_fail_rate = 0;         // a task ends FAILED and stores nothing
   double rate_429_rate = 0;          // spurious 429 (some with Retry-After, some with no headers at all)
   std::string licensed_users_file;   // one email per line; empty = every owner_email accepted
-  std::string state_file;            // load at start if present, save after every change (atomic rename)
+  std::string state_file;            // load at start if present; every change appended to state_file + ".journal"
+  size_t state_rewrite_below_bytes = 1 << 20;  // a smaller state is rewritten whole after every change
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger -> 413 with a JSON error, never a crash
   unsigned threads = 2;
 };

@@ -135,6 +135,9 @@ void TaskRunner::work() {
     log_debug("sandbox.task.ran", "sandbox task ran",
               {{"task_id", task->id}, {"type", object_spec(task->type).name}, {"records", task->total},
                {"failed", outcome.failed}, {"run_ms", run_ms}});
+    // Before the task shows SUCCESS, so a client that saw it final finds the state file current.
+    const bool stored = !task->fail && outcome.ran && outcome.success > 0;
+    if (stored && on_stored_) on_stored_();
 
     lock.lock();
     task->data = nlohmann::json();
@@ -149,10 +152,8 @@ void TaskRunner::work() {
     task->ended = time_.now();
     task->start_wall = task->create_wall + std::chrono::duration_cast<Clock::WallTime::duration>(
                                                task->running_at - task->created);
-    bool stored = !task->failed && outcome.success > 0;
     lock.unlock();
     applying.unlock();
-    if (stored && on_stored_) on_stored_();
     lock.lock();
   }
 }

@@ -32,7 +32,8 @@ struct TaskSettings {
 
 class TaskRunner {
  public:
-  // `on_stored` is called (on the worker thread, no lock held) after a task changed the store.
+  // `on_stored` is called on the worker thread after a task changed the store, before the task shows
+  // its final state (TaskRunner::clear() waits for it; it must not call clear()).
   TaskRunner(const ScaledTime& time, CrmStore& store, const LicensedUsers& licensed, TaskSettings settings,
              std::function<void()> on_stored);
   ~TaskRunner();  // stops

@@ -6,12 +6,38 @@
 namespace zra {
 
 TrackedTask::TrackedTask(std::string task_id, Clock::Instant submitted, PollSchedule schedule)
-    : task_id_(std::move(task_id)), submitted_(submitted), schedule_(schedule), interval_(schedule.initial),
-      next_poll_(submitted + schedule.initial) {}
+    : TrackedTask(std::move(task_id), submitted, schedule, schedule.initial, schedule.initial) {}
+
+TrackedTask::TrackedTask(std::string task_id, Clock::Instant submitted, PollSchedule schedule,
+                         std::chrono::milliseconds first_poll, std::chrono::milliseconds retry)
+    : task_id_(std::move(task_id)), submitted_(submitted), schedule_(schedule), interval_(retry),
+      next_poll_(submitted + first_poll) {}
 
 void TrackedTask::poll_later(Clock::Instant now) {
   interval_ = std::min(schedule_.max, std::chrono::milliseconds(interval_.count() * 3 / 2 + 1));
   next_poll_ = now + interval_;
+  last_not_final_ = now;
+}
+
+PollPacer::PollPacer(PollSchedule schedule) : schedule_(schedule), estimate_(schedule.initial) {}
+
+TrackedTask PollPacer::track(std::string task_id, Clock::Instant submitted) const {
+  const auto retry = std::max(schedule_.initial, estimate_ / 8);
+  return TrackedTask(std::move(task_id), submitted, schedule_, estimate_, std::min(retry, schedule_.max));
+}
+
+void PollPacer::observe_final(const TrackedTask& task, Clock::Instant now) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  milliseconds next;
+  if (auto pending = task.last_not_final()) {
+    const auto low = duration_cast<milliseconds>(*pending - task.submitted());
+    const auto high = duration_cast<milliseconds>(now - task.submitted());
+    next = (estimate_ + (low + high) / 2) / 2;
+  } else {
+    next = estimate_ - estimate_ / 16;
+  }
+  estimate_ = std::clamp(next, schedule_.initial, std::max(schedule_.initial, schedule_.max));
 }
 
 std::vector<RecordVerdict> all_unconfirmed(size_t n, const std::string& detail) {

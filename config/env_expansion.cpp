@@ -1,11 +1,15 @@
 #include "config/env_expansion.h"
 
 #include <cstdlib>
+#include <string_view>
 
 #include "config/config_node.h"
+#include "config/secret_file.h"
 
 namespace zra {
 namespace {
+
+constexpr std::string_view kFilePrefix = "file:";
 
 bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
@@ -49,6 +53,11 @@ std::string expand_env(const std::string& text, const EnvLookup& env, const Conf
       where.fail("unterminated '${' (close it with '}', or write $${ for a literal ${)");
     }
     std::string inner = text.substr(i + 2, close - i - 2);
+    if (inner.compare(0, kFilePrefix.size(), kFilePrefix) == 0) {
+      out += read_secret_file(inner.substr(kFilePrefix.size()), where);
+      i = close + 1;
+      continue;
+    }
     std::optional<std::string> fallback;
     size_t sep = inner.find(":-");
     std::string name = inner.substr(0, sep);

@@ -2,6 +2,7 @@
 // file). Plugin-specific keys are kept, with their positions, for the engine to check against the plugin.
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -96,6 +97,9 @@ ConfigNode load_mapping(const ConfigNode& node, const EnvLookup& env) {
   {
     std::ifstream probe(path);
     if (!probe) node.fail("cannot read mapping file '" + path + "': " + std::strerror(errno));
+    // Opening a directory succeeds: name the config position here rather than only the path later.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) node.fail("cannot read mapping file '" + path + "': Is a directory");
   }
   ConfigNode mapping = read_config_file(path, env, node.path());
   check_mapping_root(mapping, true);
@@ -130,10 +134,11 @@ StreamConfig load_stream(const ConfigNode& node, const EnvLookup& env) {
 
 SourceConfig load_source(const ConfigNode& node, const EnvLookup& env) {
   SourceConfig source;
-  node.check_keys({"name", "plugin", "settings", "streams"});
+  node.check_keys({"name", "plugin", "settings", "streams", "isolation"});
   source.node = node;
   source.name = name_value(node.at("name"));
   source.plugin = name_value(node.at("plugin"));
+  if (const ConfigNode* isolation = node.find("isolation")) source.isolation = one_of(*isolation, {"process", "in_process"});
   const ConfigNode* settings = node.find("settings");
   if (settings != nullptr && !settings->is_null()) {
     settings->entries();  // a map, or a clear error

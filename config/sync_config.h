@@ -84,6 +84,7 @@ struct SourceConfig {
   ConfigNode settings;  // plugin settings, unchecked here (a Map; empty when not given)
   ConfigNode node;      // the whole source node
   std::vector<StreamConfig> streams;  // at least one
+  std::string isolation = "process";  // `isolation`: process (plugin in a child process) | in_process
 };
 
 struct StateConfig {

@@ -13,6 +13,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "config/utf8_check.h"
 #include "core/common/errors.h"
 
 namespace zra {
@@ -182,6 +183,35 @@ void check_strict_json(std::string_view text, const std::string& file) {
   }
 }
 
+// Before any parser sees the text: yaml-cpp passes ill-formed bytes through, and nlohmann's message would
+// quote them raw.
+void check_utf8(std::string_view text, const std::string& file) {
+  size_t bad = first_invalid_utf8(text);
+  if (bad == std::string_view::npos) return;
+  const size_t newline = bad == 0 ? std::string_view::npos : text.rfind('\n', bad - 1);
+  const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+  throw ConfigError(file, line, "",
+                    std::string("invalid UTF-8 (byte ") + hex + " at column " + std::to_string(bad - line_start + 1) +
+                        "); the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8");
+}
+
+// yaml-cpp reports a tab in the indentation as "end of map not found" or the like: say what it is.
+bool indented_with_tab(std::string_view text, int line) {
+  size_t start = 0;
+  for (int l = 1; l < line && start != std::string_view::npos; ++l) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos) return false;
+  for (size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i) {
+    if (text[i] == '\t') return true;
+  }
+  return false;
+}
+
 bool looks_like_json(const std::string& path, const std::string& text) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -196,6 +226,7 @@ ConfigNode parse_config_text(const std::string& input, const std::string& file, 
                              const std::string& root_key_path, bool json) {
   std::string_view text = input;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  check_utf8(text, file);
   if (json) check_strict_json(text, file);
   YAML::Node doc;
   try {
@@ -213,7 +244,9 @@ ConfigNode parse_config_text(const std::string& input, const std::string& file, 
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
-    throw ConfigError(file, line, "", std::string(json ? "invalid JSON: " : "invalid YAML: ") + e.msg);
+    std::string hint;
+    if (!json && line > 0 && indented_with_tab(text, line)) hint = " (a tab in the indentation: YAML indents with spaces only)";
+    throw ConfigError(file, line, "", std::string(json ? "invalid JSON: " : "invalid YAML: ") + e.msg + hint);
   }
   TreeBuilder builder(file, env);
   return builder.build(doc, root_key_path, TreeBuilder::line_of(doc, 1));

@@ -14,8 +14,8 @@ namespace zra {
 // Scalars keep whether they were quoted; an unquoted ${VAR} expands to an unquoted scalar. Map values
 // carry the line of their key. Keys are not expanded. YAML merge keys (`<<: *anchor`) are applied.
 // An empty document gives a Null root.
-// Throws ConfigError: file missing or unreadable (naming the path and the OS reason, line 0), syntax
-// error (file and line), duplicate key, non-text key, more than one document, an unset variable
+// Throws ConfigError: file missing or unreadable (naming the path and the OS reason, line 0), text that
+// is not UTF-8 (file, line and column of the first bad byte), syntax error (file and line), duplicate key, non-text key, more than one document, an unset variable
 // (see expand_env), or more than 200,000 values once aliases are expanded. JSON files are also held to
 // strict JSON (no trailing commas or bare words, which YAML would forgive).
 ConfigNode read_config_file(const std::string& path, const EnvLookup& env = process_env(),

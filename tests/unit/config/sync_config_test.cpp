@@ -237,7 +237,7 @@ TEST_F(SyncConfigTest, UnknownKeysAreErrorsAtEveryDepth) {
                   "unknown key 'probability' (allowed here: stage_name, stage_type)")
                    .c_str());
   EXPECT_STREQ(error(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n    setting: {}\n")).what(),
-               at(13, "sources[0].setting", "unknown key 'setting' (allowed here: name, plugin, settings, streams)")
+               at(13, "sources[0].setting", "unknown key 'setting' (allowed here: name, plugin, settings, streams, isolation)")
                    .c_str());
   EXPECT_STREQ(error(replaced(kBase, "{fields: {crm_account_id: Id}}", "{fields: {crm_account_id: Id}, tz: UTC}"))
                    .what(),

@@ -5,6 +5,7 @@
 #include "core/cli/commands.h"
 #include "core/common/errors.h"
 #include "core/common/log.h"
+#include "core/plugin_host/isolation.h"
 
 #ifndef ZRA_SYNC_VERSION
 #define ZRA_SYNC_VERSION "0.0.0"
@@ -18,6 +19,7 @@ void add_config_option(CLI::App& cmd, CommonOptions& common, bool required) {
 }
 
 int run_cli(int argc, char** argv) {
+  if (auto rc = serve_source_host_if_requested(argc, argv)) return *rc;  // hidden: `__source-host` (isolation.h)
   CLI::App app{"zra-sync: keeps Zoom Revenue Accelerator in step with your CRM data"};
   app.set_version_flag("--version", std::string("zra-sync ") + ZRA_SYNC_VERSION);
   app.require_subcommand(1);

@@ -2,7 +2,8 @@
 
 #include <malloc.h>
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (GCC ships no sanitizer/allocator_interface.h, clang does).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 #include <unistd.h>
 

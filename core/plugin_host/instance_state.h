@@ -13,7 +13,8 @@ namespace zra::plugin_host_detail {
 
 class InstanceState {
  public:
-  InstanceState(std::shared_ptr<LoadedPlugin> plugin, std::string source_name);
+  // `host_api`: see make_in_process_source (nullptr: log through core/common/log.h).
+  InstanceState(std::shared_ptr<LoadedPlugin> plugin, std::string source_name, const zra_host_api* host_api = nullptr);
   ~InstanceState();  // destroy() when create() succeeded
   InstanceState(const InstanceState&) = delete;
   InstanceState& operator=(const InstanceState&) = delete;

@@ -1,7 +1,8 @@
 #pragma once
 // The plugin host: finds source plugins (lib<name>.so) in the configured plugin_paths and the built-in
 // directory, loads them through the C ABI of plugins/sdk/include/zra_sync/plugin.h, and reads them
-// through SourceInstance / StreamReader (source_instance.h, included here for convenience).
+// through SourceInstance / StreamReader (source_instance.h, included here for convenience), in this
+// process or in a source host child process per instance (isolation.h).
 //
 //   zra::PluginHost host(config_plugin_paths);
 //   auto plugin = host.load("csv");

@@ -9,14 +9,16 @@
 
 #include "config/config_node.h"
 #include "core/common/source_row.h"
+#include "core/plugin_host/isolation.h"
 #include "core/plugin_host/loaded_plugin.h"
 #include "core/plugin_host/source_error.h"
 
 namespace zra {
 
 namespace plugin_host_detail {
-class InstanceState;
-}
+class SourceBackend;
+class StreamBackend;
+}  // namespace plugin_host_detail
 
 // Stream keys the host owns: not passed to the plugin's stream_settings validation.
 extern const std::vector<std::string> kHostStreamKeys;  // name, object, mapping, mode, max_delete_fraction, cursor
@@ -27,35 +29,39 @@ class StreamReader {
   // Reads the next non-empty batch: `out` is cleared, then filled with copies of the plugin's rows.
   // Returns false at the end of the stream (and on every later call). Throws SourceError when the plugin
   // fails (its message included), returns a malformed batch (struct_size below ABI 1.0, NULL rows or
-  // columns, a row without a locator: "plugin bug"), or lets a C++ exception escape. After a throw, the
-  // stream is finished: later calls throw again.
+  // columns, a row without a locator: "plugin bug"), or lets a C++ exception escape; with process
+  // isolation also when the plugin's process crashes ("crashed with SIGSEGV"), hangs past the read
+  // timeout or breaks the framing (each naming the plugin file and the rows received so far).
+  // After a throw, the stream is finished: later calls throw again.
   bool next(std::vector<SourceRow>& out);
   const std::string& stream_name() const { return stream_; }
-  ~StreamReader();  // close()
+  ~StreamReader();  // close(); with process isolation, a stream closed before its end stops its process
   StreamReader(const StreamReader&) = delete;
   StreamReader& operator=(const StreamReader&) = delete;
 
  private:
   friend class SourceInstance;
-  StreamReader(std::shared_ptr<plugin_host_detail::InstanceState> state, void* cursor, std::string stream);
-  void copy_batch(const zra_batch& batch, std::vector<SourceRow>& out);
+  StreamReader(std::unique_ptr<plugin_host_detail::StreamBackend> backend, std::string stream);
 
-  std::shared_ptr<plugin_host_detail::InstanceState> state_;
-  void* cursor_;
+  std::unique_ptr<plugin_host_detail::StreamBackend> backend_;
   std::string stream_;
+  std::string plugin_name_, source_name_;
   bool done_ = false;
   bool failed_ = false;
-  std::shared_ptr<const std::vector<std::string>> columns_;  // reused while the plugin's names do not change
 };
 
 // One configured source (one plugin instance). Not thread-safe; one open stream at a time (the ABI's rule).
 class SourceInstance {
  public:
   // Validates `settings` (a map, or null = {}) against the plugin's declared settings (see
-  // validate_settings: ConfigError at the offending key), then calls create().
-  // Throws ConfigError, or SourceError when create() fails (exit code 2 for ZRA_ERROR_SETTINGS).
+  // validate_settings: ConfigError at the offending key), then calls create(): in this process, or with
+  // `isolation.mode == Isolation::Process` in a child process that runs the plugin for this instance
+  // (isolation.h). Throws ConfigError, or SourceError when create() fails (exit code 2 for
+  // ZRA_ERROR_SETTINGS). A child that crashes or hangs in create() is logged, not thrown: each later
+  // open() starts a new child and fails with the crash as that stream's SourceError.
   static std::unique_ptr<SourceInstance> create(std::shared_ptr<LoadedPlugin> plugin, const std::string& source_name,
-                                                const ConfigNode& settings);
+                                                const ConfigNode& settings,
+                                                const IsolationOptions& isolation = default_isolation());
 
   // Validates the stream node's plugin keys (all but kHostStreamKeys) against the plugin's stream_settings,
   // builds {"name", "object", declared keys with defaults, "since" when given, "batch_rows"} and calls
@@ -70,14 +76,18 @@ class SourceInstance {
   // Throws SourceError on failure.
   void check();
 
-  const std::string& source_name() const;
+  const std::string& source_name() const { return source_name_; }
   const LoadedPlugin& plugin() const { return *plugin_; }
-  ~SourceInstance();  // destroy(), once the last stream of this instance is closed
+  Isolation isolation() const { return isolation_; }
+  ~SourceInstance();  // destroy(), once the last stream of this instance is closed (the child then exits)
 
  private:
-  SourceInstance(std::shared_ptr<LoadedPlugin> plugin, std::shared_ptr<plugin_host_detail::InstanceState> state);
+  SourceInstance(std::shared_ptr<LoadedPlugin> plugin, std::string source_name, Isolation isolation,
+                 std::unique_ptr<plugin_host_detail::SourceBackend> backend);
   std::shared_ptr<LoadedPlugin> plugin_;
-  std::shared_ptr<plugin_host_detail::InstanceState> state_;
+  std::string source_name_;
+  Isolation isolation_;
+  std::unique_ptr<plugin_host_detail::SourceBackend> backend_;
 };
 
 }  // namespace zra

@@ -1,0 +1,134 @@
+// `zra-sync run` with a source whose plugin crashes, aborts or hangs (process isolation, the default)
+// beside a good CSV source: the run finishes with exit 1, the good records reach ZRA, and errors.jsonl
+// reports the crash as the bad stream's source failure.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+
+#include "tests/integration/engine/sync_fixture.h"
+
+namespace zra::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CrashCase {
+  std::string variant;
+  std::string expected;  // in the failure's detail
+  size_t leads_kept;     // valid rows read before the failure are synced (upserts; nothing is deleted)
+};
+
+constexpr const char* kTime = "2025-11-20T12:00:00Z";
+
+class IsolationEngineTest : public SyncFixture, public ::testing::WithParamInterface<CrashCase> {};
+
+TEST_P(IsolationEngineTest, ACrashingPluginFailsItsStreamAndTheOtherSourceStillSyncs) {
+  const CrashCase& c = GetParam();
+  // The host asks for batches of 1000 rows: crash_at_row crashes in the second next_batch().
+  write_file("data/accounts.csv", "Id,Name\nA1,Acme\nA2,Globex\n");
+  // The bad source comes first: the good one is read after the crash.
+  write_config(
+      "  - name: bad\n"
+      "    plugin: fixture_" + c.variant + "\n"
+      "    streams:\n"
+      "      - { name: leads, object: lead, label: x, size: 1500, fail_at_row: 1000,\n"
+      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" + kTime + "\" } } } }\n"
+      "  - name: good\n"
+      "    plugin: csv\n"
+      "    streams:\n"
+      "      - { name: accounts, object: account, path: data/accounts.csv,\n"
+      "          mapping: { fields: { crm_account_id: Id, account_name: Name, modify_time: { value: \"" + kTime + "\" } } } }\n",
+      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
+  register_crm();
+  CommandResult r = run_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"}, 120,
+                                {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}, {"ZRA_SYNC_SOURCE_READ_TIMEOUT_S", "2"}});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+
+  nlohmann::json accounts = stored("account");
+  EXPECT_EQ(accounts.size(), 2u) << accounts.dump(2);
+  EXPECT_EQ(accounts["A1"]["account_name"], "Acme");
+  EXPECT_EQ(accounts["A2"]["account_name"], "Globex");
+
+  EXPECT_EQ(stored("lead").size(), c.leads_kept);
+
+  bool reported = false;
+  for (const auto& e : report_errors()) {
+    if (e["source"] != "bad") continue;
+    EXPECT_EQ(e["stream"], "leads");
+    EXPECT_EQ(e["phase"], "source");
+    const std::string detail = e["detail"];
+    if (e["locator"] == "fixture:3") continue;  // the fixture's unreadable row
+    if (detail.find(c.expected) == std::string::npos) continue;
+    reported = true;
+    EXPECT_THAT(detail, HasSubstr("stream failed: source 'bad' (plugin 'fixture_" + c.variant + "'), stream 'leads'"));
+    EXPECT_THAT(detail, HasSubstr("(plugin file " + std::string(ZRA_FIXTURE_PLUGIN_DIR)));
+    if (c.leads_kept > 0) {
+      EXPECT_THAT(detail, HasSubstr("; 1000 rows of this stream received)"));
+    }
+  }
+  EXPECT_TRUE(reported) << "no errors.jsonl line with '" << c.expected << "'\n" << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Crashes, IsolationEngineTest,
+    ::testing::Values(CrashCase{"crash_at_row", "crashed with SIGSEGV during next_batch()", 999},
+                      CrashCase{"abort_open", "crashed with SIGABRT during open()", 0},
+                      CrashCase{"crash_create", "crashed with SIGSEGV during create()", 0},
+                      CrashCase{"hangs", "sent nothing for 2 s (hung? the read timeout) and was killed during next_batch()", 0}),
+    [](const ::testing::TestParamInfo<CrashCase>& info) { return info.param.variant; });
+
+// The source host children of `parent` (from /proc).
+std::vector<int> source_hosts_of(int parent) {
+  std::vector<int> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    char state = 0;
+    int ppid = 0;
+    rest >> state >> ppid;
+    std::ifstream cmd(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if (ppid == parent && cmdline.find("__source-host") != std::string::npos) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+class IsolationStopTest : public SyncFixture {};
+
+TEST_F(IsolationStopTest, SigtermStopsTheRunAndReapsTheSourceHost) {
+  write_config(
+      "  - name: big\n"
+      "    plugin: fixture_good\n"
+      "    streams:\n"
+      "      - { name: leads, object: lead, label: x, size: 50000000,\n"
+      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" + std::string(kTime) +
+          "\" } } } }\n",
+      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
+  register_crm();
+  Spawned p = spawn_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"},
+                            (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
+                            {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
+  std::vector<int> hosts;
+  for (int i = 0; i < 1000 && hosts.empty(); ++i) {
+    hosts = source_hosts_of(p.pid);
+    if (hosts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(hosts.size(), 1u) << read_text(p.err_file);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // reading
+  ::kill(p.pid, SIGTERM);
+  EXPECT_EQ(wait_for(p), 130) << read_text(p.err_file);
+  // Reaped by zra-sync itself: not even a zombie is left.
+  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(hosts[0]))) << "source host " << hosts[0] << " left";
+}
+
+}  // namespace
+}  // namespace zra::testing

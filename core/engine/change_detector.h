@@ -4,15 +4,13 @@
 // are resent only when they change, on --retry-rejected, or after retry_rejected_after.
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 #include "core/common/clock.h"
 #include "core/engine/planned_record.h"
 #include "core/report/run_report.h"
+#include "core/state/state_store.h"
 
 namespace zra {
-
-class StateStore;
 
 struct ChangePolicy {
   bool full = false;            // --full: send everything
@@ -22,18 +20,18 @@ struct ChangePolicy {
 
 class ChangeDetector {
  public:
-  // `state` may be null (no state yet, e.g. a dry run before the first run): everything is new.
-  ChangeDetector(StateStore* state, Clock& clock, ChangePolicy policy);
-  // Keeps in `records` only what must be sent, and counts new/changed/unchanged/retried/still_rejected.
-  // A still-rejected record is reported (phase remote) so the admin sees it is not in ZRA.
-  // Still-rejected records become failure causes, so records referencing them are not sent either.
-  void filter(ObjectType type, std::vector<PlannedRecord>& records, RunReport& report,
-              std::unordered_map<std::string, std::string>& causes);
+  ChangeDetector(Clock& clock, ChangePolicy policy);
+  // Decides one record given what the state knows of it (`known` null: nothing, or no state at all).
+  // Returns true when the record must be sent. Counts the decision in `add` (new_records, changed,
+  // unchanged, retried, still_rejected, to_delete). A still-rejected record is reported (phase remote) so
+  // the admin sees it is not in ZRA, and becomes a failure cause in `causes`, so records referencing it
+  // are not sent either. A deletion of an id ZRA holds no version of is not sent (counted unchanged).
+  bool decide(ObjectType type, const PlannedRecord& rec, const RecordState* known, TypeCounts& add,
+              RunReport& report, std::unordered_map<std::string, std::string>& causes) const;
 
  private:
-  StateStore* state_;
-  Clock& clock_;
   ChangePolicy policy_;
+  int64_t now_s_;  // one instant for the whole run: every record is judged against the same time
 };
 
 }  // namespace zra

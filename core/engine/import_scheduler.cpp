@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/common/fault_point.h"
 #include "core/common/log.h"
 #include "core/state/state_store.h"
 
@@ -16,18 +17,20 @@ struct ImportScheduler::Batch {
 
 struct ImportScheduler::TypeQueue {
   ObjectType type = ObjectType::Account;
-  std::vector<PlannedRecord> records;  // before prepare(): everything to send
+  std::unique_ptr<RecordSource> source;  // what is still to be cut into batches
+  bool exhausted = false;                // the source has handed out its last record
   std::deque<std::unique_ptr<Batch>> batches;
   bool prepared = false;
   size_t in_flight = 0;
-  bool done() const { return prepared && batches.empty() && in_flight == 0; }
+  bool done() const { return prepared && exhausted && batches.empty() && in_flight == 0; }
 };
 
 ImportScheduler::ImportScheduler(ZraClient& client, StateStore* state, RunReport& report, FailureCauses& causes,
                                  Clock& clock, SchedulerOptions options, std::string run_id,
                                  const std::atomic<bool>& stop)
     : client_(client), state_(state), report_(report), causes_(causes), clock_(clock), options_(options),
-      run_id_(std::move(run_id)), stop_(stop), batch_size_(std::max<size_t>(1, options.batch_size)) {}
+      run_id_(std::move(run_id)), stop_(stop), batch_size_(std::max<size_t>(1, options.batch_size)),
+      pacer_(options.poll) {}
 
 ImportScheduler::~ImportScheduler() = default;
 
@@ -39,45 +42,29 @@ bool ImportScheduler::dependencies_final(ObjectType type) const {
   return true;
 }
 
-void drop_blocked_records(ObjectType type, std::vector<PlannedRecord>& records, FailureCauses& causes,
-                          RunReport& report) {
-  std::vector<PlannedRecord> sendable;
-  const std::string type_name(to_string(type));
-  for (auto& rec : records) {
-    std::string blocked;
-    for (const auto& [ref_type, ref_id] : rec.references) {
-      auto it = causes[ref_type].find(ref_id);
-      if (it != causes[ref_type].end()) {
-        blocked = std::string(to_string(ref_type)) + " '" + ref_id + "' failed in this run (" + it->second + ")";
-        break;
-      }
-    }
-    if (blocked.empty()) {
-      sendable.push_back(std::move(rec));
-      continue;
-    }
-    report.add_failure({type_name, rec.crm_id, rec.source, rec.stream, rec.locator, Phase::Dependency,
-                        std::string(object_spec(type).id_field), "not sent: " + blocked, ""});
-    report.update(type, [](TypeCounts& c) { c.dependency_failed++; });
-    causes[type].emplace(rec.crm_id, "dependency: " + blocked);
-  }
-  records = std::move(sendable);
-}
+// Runs when the type's dependencies are final, so their outcomes in this run are known; from then on
+// batches are cut as they are needed (fill_batch), each record checked against those outcomes.
+void ImportScheduler::prepare(TypeQueue& q) { q.prepared = true; }
 
-// Runs when the type's dependencies are final, so their outcomes in this run are known; then cuts batches.
-void ImportScheduler::prepare(TypeQueue& q) {
-  drop_blocked_records(q.type, q.records, causes_, report_);
-  std::vector<PlannedRecord> sendable = std::move(q.records);
-  q.records.clear();
-  for (size_t start = 0; start < sendable.size(); start += batch_size_) {
-    auto b = std::make_unique<Batch>();
-    b->type = q.type;
-    size_t end = std::min(sendable.size(), start + batch_size_);
-    b->records.assign(std::make_move_iterator(sendable.begin() + static_cast<std::ptrdiff_t>(start)),
-                      std::make_move_iterator(sendable.begin() + static_cast<std::ptrdiff_t>(end)));
-    q.batches.push_back(std::move(b));
+// Cuts the next batch from the type's source unless one is queued; records blocked by a failed dependency
+// are reported and skipped. Returns whether a batch is queued.
+bool ImportScheduler::fill_batch(TypeQueue& q) {
+  if (!q.batches.empty()) return true;
+  if (q.exhausted) return false;
+  auto b = std::make_unique<Batch>();
+  b->type = q.type;
+  PlannedRecord rec;
+  while (b->records.size() < batch_size_) {
+    if (!q.source || !q.source->next(rec)) {
+      q.exhausted = true;
+      q.source.reset();
+      break;
+    }
+    if (block_if_dependency_failed(q.type, rec, causes_, report_)) continue;
+    b->records.push_back(std::move(rec));
   }
-  q.prepared = true;
+  if (!b->records.empty()) q.batches.push_back(std::move(b));
+  return !q.batches.empty();
 }
 
 // After a 413 the batch size is halved for the rest of the run: every queued batch is cut again, so the
@@ -108,7 +95,7 @@ ImportScheduler::TypeQueue* ImportScheduler::next_ready_queue() {
     if (it == queues_.end()) continue;
     TypeQueue& q = *it->second;
     if (!q.prepared && dependencies_final(t)) prepare(q);
-    if (q.prepared && !q.batches.empty()) return &q;
+    if (q.prepared && fill_batch(q)) return &q;
   }
   return nullptr;
 }
@@ -165,7 +152,9 @@ void ImportScheduler::submit(std::unique_ptr<Batch> batch) {
     });
     throw;
   }
+  fault_point("submitted");
   if (state_ != nullptr) state_->journal_task_id(batch->journal_id, task_id);
+  fault_point("journalled");
   log_info("import.submitted", "submitted " + std::to_string(batch->records.size()) + " " +
                                    std::string(object_spec(batch->type).plural) + " as task " + task_id,
            {{"type", to_string(batch->type)}, {"task_id", task_id}, {"items", batch->records.size()}});
@@ -174,7 +163,7 @@ void ImportScheduler::submit(std::unique_ptr<Batch> batch) {
     c.tasks++;
     c.sent += static_cast<int64_t>(batch->records.size());
   });
-  batch->task.emplace(task_id, clock_.now(), options_.poll);
+  batch->task.emplace(pacer_.track(task_id, clock_.now()));
   q.in_flight++;
   in_flight_.push_back(std::move(batch));
 }
@@ -242,7 +231,9 @@ void ImportScheduler::poll_due() {
     std::optional<std::vector<RecordVerdict>> verdicts;
     try {
       TaskResult r = client_.get_task(b.task->task_id());
+      fault_point("polling");
       if (r.is_final()) {
+        pacer_.observe_final(*b.task, clock_.now());
         std::vector<std::string> unmatched;
         verdicts = verdicts_for(r, b.records, unmatched);
         for (const auto& u : unmatched) {
@@ -282,11 +273,15 @@ void ImportScheduler::abandon_unsent(Phase phase, const std::string& detail) {
                            detail, ""});
     };
     int64_t n = 0;
-    for (const auto& r : q->records) report_one(r), ++n;
+    if (q->source) {
+      PlannedRecord r;
+      while (q->source->next(r)) report_one(r), ++n;
+      q->source.reset();
+    }
+    q->exhausted = true;
     for (const auto& b : q->batches) {
       for (const auto& r : b->records) report_one(r), ++n;
     }
-    q->records.clear();
     q->batches.clear();
     q->prepared = true;
     report_.update(type, [&](TypeCounts& c) { c.unconfirmed += n; });
@@ -304,10 +299,17 @@ void ImportScheduler::abandon_unsent(Phase phase, const std::string& detail) {
 }
 
 void ImportScheduler::run(std::map<ObjectType, std::vector<PlannedRecord>> records) {
-  for (auto& [type, recs] : records) {
+  std::map<ObjectType, std::unique_ptr<RecordSource>> sources;
+  for (auto& [type, recs] : records) sources[type] = std::make_unique<VectorRecordSource>(std::move(recs));
+  run(std::move(sources));
+}
+
+void ImportScheduler::run(std::map<ObjectType, std::unique_ptr<RecordSource>> records) {
+  for (auto& [type, source] : records) {
     auto q = std::make_unique<TypeQueue>();
     q->type = type;
-    q->records = std::move(recs);
+    q->source = std::move(source);
+    q->exhausted = q->source == nullptr;
     queues_[type] = std::move(q);
   }
   std::optional<Clock::Instant> stop_deadline;

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "core/client/zra_client.h"
+#include "core/engine/dependency_blocking.h"
 #include "core/engine/planned_record.h"
+#include "core/engine/record_source.h"
 #include "core/engine/record_collector.h"
 #include "core/engine/task_tracker.h"
 #include "core/report/run_report.h"
@@ -20,12 +22,6 @@
 namespace zra {
 
 class StateStore;
-
-// Removes from `records` those that reference a record which failed in this run (phase dependency, naming
-// the root cause), and records them as failed causes in turn. Used before change detection for failures
-// known locally, and by the scheduler when a type's dependencies have finished.
-void drop_blocked_records(ObjectType type, std::vector<PlannedRecord>& records, FailureCauses& causes,
-                          RunReport& report);
 
 struct SchedulerOptions {
   size_t batch_size = 2000;
@@ -41,9 +37,14 @@ class ImportScheduler {
                   SchedulerOptions options, std::string run_id, const std::atomic<bool>& stop);
   ~ImportScheduler();
 
-  // Sends everything in `records` (consumed). Returns when every task is final, or after a stop once
-  // in-flight tasks finished or the grace period ran out. Throws FatalError (exit 3) when ZRA cannot be
-  // used (not registered, auth, network exhausted); what was not settled is reported first.
+  // Sends everything the sources hand out, per type (consumed). Records are pulled a batch at a time when
+  // the type may start (its dependencies final), so memory holds the batches in flight, not the run;
+  // records naming a record that failed in this run are not sent (dependency_blocking.h). Returns when
+  // every task is final, or after a stop once in-flight tasks finished or the grace period ran out.
+  // Throws FatalError (exit 3) when ZRA cannot be used (not registered, auth, network exhausted); what
+  // was not settled is reported first (the sources are drained for that).
+  void run(std::map<ObjectType, std::unique_ptr<RecordSource>> records);
+  // The same for records in memory (tests, small inputs).
   void run(std::map<ObjectType, std::vector<PlannedRecord>> records);
 
   // Settles batches a previous run journalled but never settled: polls their tasks (no import call).
@@ -59,6 +60,7 @@ class ImportScheduler {
   struct TypeQueue;
 
   void prepare(TypeQueue& q);
+  bool fill_batch(TypeQueue& q);
   bool dependencies_final(ObjectType type) const;
   void rebatch_all();
   void submit(std::unique_ptr<Batch> batch);
@@ -81,6 +83,7 @@ class ImportScheduler {
   std::vector<std::unique_ptr<Batch>> in_flight_;
   std::map<ObjectType, int64_t> confirmed_;
   std::map<ObjectType, int64_t> journal_recovered_;  // records of earlier runs' tasks confirmed at start
+  PollPacer pacer_;  // when to poll a new task, learned from this run's tasks (task_tracker.h)
 };
 
 }  // namespace zra

@@ -5,7 +5,6 @@
 #include "core/common/errors.h"
 #include "core/common/log.h"
 #include "core/state/payload_hash.h"
-#include "core/state/state_store.h"
 
 namespace zra {
 
@@ -24,36 +23,31 @@ PlannedRecord deletion_record(ObjectType type, const std::string& crm_id, const 
   return r;
 }
 
-MirrorPlan plan_mirror_deletes(const std::vector<StreamOutcome>& streams, StateStore* state,
-                               const std::string& run_id, RunReport& report, bool allow_mass_delete) {
-  MirrorPlan plan;
-  if (state == nullptr) return plan;
-  for (const auto& s : streams) {
+bool mirror_deletes_allowed(const StreamOutcome& stream) { return stream.mirror && stream.complete; }
+
+void check_mirror_deletes(const std::vector<StreamOutcome>& streams, const std::vector<MirrorTally>& tallies,
+                          RunReport& report, bool allow_mass_delete) {
+  for (size_t i = 0; i < streams.size(); ++i) {
+    const StreamOutcome& s = streams[i];
     if (!s.mirror) continue;
     if (!s.complete) {
       log_warn("mirror.skipped", "stream " + s.source + "/" + s.stream +
                                      " was not read completely: mirror mode deletes nothing this run");
       continue;
     }
-    std::vector<PlannedRecord> dels;
-    state->for_each_unseen_confirmed(run_id, s.type, s.stream, [&](const std::string& id) {
-      dels.push_back(deletion_record(s.type, id, s.source, s.stream));
-    });
-    if (dels.empty()) continue;
-    int64_t confirmed = state->count_confirmed(s.type, s.stream);
-    double fraction = confirmed > 0 ? static_cast<double>(dels.size()) / static_cast<double>(confirmed) : 1.0;
+    const MirrorTally& t = tallies.at(i);
+    if (t.vanished == 0) continue;
+    const double fraction =
+        t.confirmed > 0 ? static_cast<double>(t.vanished) / static_cast<double>(t.confirmed) : 1.0;
     if (fraction > s.max_delete_fraction && !allow_mass_delete) {
-      throw FatalError("mirror mode would delete " + std::to_string(dels.size()) + " of " +
-                       std::to_string(confirmed) + " " + std::string(object_spec(s.type).plural) + " of stream " +
+      throw FatalError("mirror mode would delete " + std::to_string(t.vanished) + " of " +
+                       std::to_string(t.confirmed) + " " + std::string(object_spec(s.type).plural) + " of stream " +
                        s.source + "/" + s.stream + " (" + std::to_string(static_cast<int>(fraction * 100)) +
                        "%, more than max_delete_fraction " + std::to_string(s.max_delete_fraction) +
                        "); check the source, then rerun with --allow-mass-delete if this is intended");
     }
-    report.update(s.type, [&](TypeCounts& c) { c.to_delete += static_cast<int64_t>(dels.size()); });
-    auto& out = plan.deletions[s.type];
-    for (auto& d : dels) out.push_back(std::move(d));
+    report.update(s.type, [&](TypeCounts& c) { c.to_delete += t.vanished; });
   }
-  return plan;
 }
 
 }  // namespace zra

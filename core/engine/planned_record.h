@@ -1,5 +1,6 @@
 #pragma once
 // A record on its way to ZRA: mapped, validated, serialized once, with where it came from.
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@ struct PlannedRecord {
   std::string modify_time;  // ISO-8601 UTC, for keeping the newer of two duplicates
   std::string source, stream, locator;
   bool deletion = false;
+  uint64_t sequence = 0;    // read order within the run (set by the RecordSpool): breaks modify_time ties
   // Records of other types this one names (a contact's account, a deal's account and contacts).
   std::vector<std::pair<ObjectType, std::string>> references;
 };

@@ -2,8 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/errors.h"
+#include "core/common/fault_point.h"
 #include "core/common/log.h"
 #include "core/engine/record_builder.h"
+#include "core/engine/record_spool.h"
+#include "core/plugin_host/isolation.h"
 #include "core/plugin_host/plugin_host.h"
 #include "core/state/state_store.h"
 #include "mapping/mapping.h"
@@ -15,8 +19,17 @@ PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, con
     bool wanted = false;
     for (const auto& stream : source.streams) wanted = wanted || only.count(stream.object) > 0;
     if (!wanted) continue;
-    auto plugin = host.load(source.plugin);
-    instances_.push_back(SourceInstance::create(plugin, source.name, source.settings));
+    std::shared_ptr<LoadedPlugin> plugin;
+    try {
+      plugin = host.load(source.plugin);
+    } catch (const PluginError& e) {
+      // Say where in the config the plugin was named, not only which file failed to load.
+      const ConfigNode* named = source.node.find("plugin");
+      if (named != nullptr && e.exit_code() == kExitUsage) named->fail(e.what());
+      throw;
+    }
+    instances_.push_back(SourceInstance::create(plugin, source.name, source.settings,
+                                                isolation_for(parse_isolation(source.isolation))));
     SourceInstance* inst = instances_.back().get();
     named_instances_.emplace_back(source.name, inst);
     for (const auto& stream : source.streams) {
@@ -63,47 +76,20 @@ void RecordCollector::fail(const PreparedStream& ps, const std::string& crm_id, 
   }
 }
 
-CollectedRecords RecordCollector::collect() {
-  CollectedRecords out;
-  std::map<ObjectType, std::unordered_map<std::string, size_t>> index;
+std::vector<StreamOutcome> RecordCollector::collect(RecordSpool& spool) {
+  std::vector<StreamOutcome> out;
   for (const auto& ps : sources_.streams()) {
     if (stop_.load()) {
-      out.streams.push_back({ps.source->name, ps.stream->name, ps.stream->object, false,
-                             ps.stream->mode == "mirror", ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""});
+      out.push_back({ps.source->name, ps.stream->name, ps.stream->object, false, ps.stream->mode == "mirror",
+                     ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""});
       continue;
     }
-    read_stream(ps, out, index);
+    out.push_back(read_stream(ps, spool));
   }
   return out;
 }
 
-void RecordCollector::add_record(PlannedRecord rec, CollectedRecords& out,
-                                 std::map<ObjectType, std::unordered_map<std::string, size_t>>& index) {
-  auto& records = out.records[rec.type];
-  auto& idx = index[rec.type];
-  auto [it, inserted] = idx.emplace(rec.crm_id, records.size());
-  if (inserted) {
-    records.push_back(std::move(rec));
-    return;
-  }
-  // The same CRM id twice in one run: keep the newer modify_time (the later one on a tie).
-  PlannedRecord& kept = records[it->second];
-  bool newer_wins = compare_modify_time(rec.modify_time, kept.modify_time) >= 0;
-  PlannedRecord& loser = newer_wins ? kept : rec;
-  const PlannedRecord& winner = newer_wins ? rec : kept;
-  const ObjectTypeSpec& spec = object_spec(rec.type);
-  report_.add_failure({std::string(spec.name), loser.crm_id, loser.source, loser.stream, loser.locator,
-                       Phase::Validation, std::string(spec.id_field),
-                       "duplicate " + std::string(spec.id_field) + " '" + loser.crm_id + "': superseded by " +
-                           winner.locator + " (modify_time " + winner.modify_time + " vs " + loser.modify_time +
-                           ")",
-                       ""});
-  report_.update(rec.type, [](TypeCounts& c) { c.duplicates++; });
-  if (newer_wins) kept = std::move(rec);
-}
-
-void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& out,
-                                  std::map<ObjectType, std::unordered_map<std::string, size_t>>& index) {
+StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool& spool) {
   const ObjectType type = ps.stream->object;
   StreamOutcome outcome{ps.source->name, ps.stream->name, type, false, ps.stream->mode == "mirror",
                         ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""};
@@ -116,9 +102,9 @@ void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& ou
   try {
     auto reader = ps.instance->open(ps.stream->node, since);
     std::vector<SourceRow> rows;
-    std::vector<std::string> seen_ids;
     while (!stop_.load() && reader->next(rows)) {
       for (const auto& row : rows) {
+        fault_point("read");
         outcome.rows++;
         report_.update(type, [](TypeCounts& c) { c.read++; });
         if (row.error) {
@@ -137,12 +123,7 @@ void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& ou
         rec.stream = ps.stream->name;
         report_.update(type, [](TypeCounts& c) { c.mapped++; });
         if (compare_modify_time(rec.modify_time, outcome.max_modify_time) > 0) outcome.max_modify_time = rec.modify_time;
-        if (outcome.mirror) seen_ids.push_back(rec.crm_id);
-        add_record(std::move(rec), out, index);
-      }
-      if (state_ != nullptr && outcome.mirror && !seen_ids.empty()) {
-        state_->mark_seen(run_id_, type, ps.stream->name, seen_ids);
-        seen_ids.clear();
+        spool.add(std::move(rec));
       }
     }
     outcome.complete = !stop_.load() && !source_errors;
@@ -153,7 +134,7 @@ void RecordCollector::read_stream(const PreparedStream& ps, CollectedRecords& ou
                          std::string("stream failed: ") + e.what(), ""});
     outcome.complete = false;
   }
-  out.streams.push_back(outcome);
+  return outcome;
 }
 
 std::vector<std::string> RecordCollector::sample(size_t limit) {

@@ -1,6 +1,6 @@
 #pragma once
 // Reads every stream of the run's sources through their plugins, maps and validates each row, and
-// keeps one record per CRM id (the newer modify_time wins). Everything that fails on the way is
+// spools the valid records (record_spool.h). Everything that fails on the way is
 // reported with its phase and locator; nothing is dropped silently.
 #include <atomic>
 #include <map>
@@ -56,29 +56,26 @@ struct StreamOutcome {
   std::string max_modify_time;  // newest modify_time read (the cursor's next value when all is confirmed)
 };
 
-struct CollectedRecords {
-  std::map<ObjectType, std::vector<PlannedRecord>> records;  // valid, one per CRM id
-  std::vector<StreamOutcome> streams;
-};
 
 // Why records of a type failed in this run, by CRM id: the root cause quoted by dependency errors.
 using FailureCauses = std::map<ObjectType, std::unordered_map<std::string, std::string>>;
+
+class RecordSpool;
 
 class RecordCollector {
  public:
   RecordCollector(const SyncConfig& config, PreparedSources& sources, RunReport& report, FailureCauses& causes,
                   const std::atomic<bool>& stop, StateStore* state, std::string run_id);
-  // Reads all streams. Stops early (streams marked incomplete) when `stop` becomes true.
-  CollectedRecords collect();
+  // Reads all streams into `spool`: every valid record, in read order (duplicates of an id included;
+  // the planner resolves them). Returns each stream's outcome, in config order. Stops early (streams
+  // marked incomplete) when `stop` becomes true.
+  std::vector<StreamOutcome> collect(RecordSpool& spool);
   // Maps and validates at most `limit` rows of each stream without keeping them (for `check`):
   // returns a few mapped records per stream as JSON text.
   std::vector<std::string> sample(size_t limit);
 
  private:
-  void read_stream(const PreparedStream& ps, CollectedRecords& out,
-                   std::map<ObjectType, std::unordered_map<std::string, size_t>>& index);
-  void add_record(PlannedRecord rec, CollectedRecords& out,
-                  std::map<ObjectType, std::unordered_map<std::string, size_t>>& index);
+  StreamOutcome read_stream(const PreparedStream& ps, RecordSpool& spool);
   void fail(const PreparedStream& ps, const std::string& crm_id, const std::string& locator, Phase phase,
             const std::string& field, const std::string& detail);
 
@@ -87,7 +84,7 @@ class RecordCollector {
   RunReport& report_;
   FailureCauses& causes_;
   const std::atomic<bool>& stop_;
-  StateStore* state_;
+  StateStore* state_;  // for since-cursors
   std::string run_id_;
   std::set<std::string> stage_names_;
 };

@@ -12,6 +12,8 @@
 #include "core/engine/import_scheduler.h"
 #include "core/engine/mirror_planner.h"
 #include "core/engine/record_collector.h"
+#include "core/engine/record_planner.h"
+#include "core/engine/record_spool.h"
 #include "core/engine/run_summary.h"
 #include "core/engine/zra_connection.h"
 #include "core/plugin_host/plugin_host.h"
@@ -25,8 +27,7 @@ namespace {
 // A stream's since-cursor moves to the newest modify_time it read only when that read was complete and
 // none of its records failed anywhere: otherwise the next run must read them again.
 void advance_cursors(const std::vector<StreamOutcome>& streams, const RunReport& report, StateStore& state) {
-  std::set<std::pair<std::string, std::string>> failed;
-  for (const auto& f : report.failures()) failed.emplace(f.source, f.stream);
+  const std::set<std::pair<std::string, std::string>> failed = report.failed_streams();
   for (const auto& s : streams) {
     if (!s.cursor || !s.complete || s.max_modify_time.empty() || failed.count({s.source, s.stream}) > 0) continue;
     state.set_cursor(s.source, s.stream, s.max_modify_time);
@@ -40,6 +41,13 @@ int exit_code_for(const RunReport& report) { return report.failure_count() > 0 ?
 std::unique_ptr<StateStore> open_state(const SyncConfig& config, bool dry_run, Clock& clock) {
   if (dry_run && !std::filesystem::exists(config.state.path)) return nullptr;
   return StateStore::open(config.state.path, clock, dry_run);
+}
+
+// A dry run only counts: nothing it decides to send is kept.
+PlannerLimits dry_run_limits(bool dry_run) {
+  PlannerLimits limits;
+  limits.keep_sends = !dry_run;
+  return limits;
 }
 
 RateSpec import_rate_of(const SyncConfig& config) {
@@ -62,6 +70,10 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
   std::unique_ptr<StateStore> state = open_state(config, options.dry_run, clock);
   std::unique_ptr<StateStore::RunLock> lock;
   if (state && !options.dry_run) lock = state->acquire_run_lock();
+  // Scratch space of this run (after the lock: stale spools of killed runs are removed here): the sorted
+  // runs of records and the failures on their way to the report. Removed when the run ends.
+  SpoolDirectory spool_dir(SpoolDirectory::root_for(config.state.path, options.dry_run || !state), report.run_id());
+  report.stream_failures_to(spool_dir.path().string());
 
   PluginHost host(config.plugin_paths);
   PreparedSources sources(config, host, options.only);
@@ -100,34 +112,30 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
     if (state && !options.dry_run) state->begin_run(report.run_id());
 
     RecordCollector collector(config, sources, report, causes, stop, state.get(), report.run_id());
-    CollectedRecords collected = collector.collect();
-    ChangeDetector detector(state.get(), clock,
-                            {options.full, options.retry_rejected, config.state.retry_rejected_after_s});
-    // In dependency order, so a contact ZRA still rejects blocks its deals before anything is planned.
-    for (ObjectType t : {ObjectType::Account, ObjectType::Contact, ObjectType::Deal, ObjectType::Lead}) {
-      auto it = collected.records.find(t);
-      if (it == collected.records.end()) continue;
-      drop_blocked_records(t, it->second, causes, report);
-      detector.filter(t, it->second, report, causes[t]);
-    }
-    MirrorPlan mirror = plan_mirror_deletes(collected.streams, state.get(), report.run_id(), report,
-                                            options.allow_mass_delete);
+    RecordSpool spool(spool_dir);
+    const std::vector<StreamOutcome> streams = collector.collect(spool);
+    RunPlanner planner(state.get(), clock, {options.full, options.retry_rejected, config.state.retry_rejected_after_s},
+                       report, causes, spool_dir, dry_run_limits(options.dry_run));
+    PlannedSends sends = planner.plan(spool, streams, options.allow_mass_delete);
+    double decision_s = 0;
+    for (const auto& [type, took] : sends.decision_time) decision_s += took.count();
+    report.set_info("plan_s", decision_s);
 
     if (options.dry_run) {
       print_plan(out, report, {sched.batch_size, import_rate_of(config), config.zra.plan});
-      exit_code = exit_code_for(report);
+      exit_code = stop.load() ? kExitInterrupted : exit_code_for(report);
     } else {
-      scheduler->run(std::move(collected.records));
+      scheduler->run(sends.take_records());
       // Deletions last, and in reverse dependency order: deals, then contacts, then accounts.
       for (ObjectType t : {ObjectType::Deal, ObjectType::Contact, ObjectType::Account, ObjectType::Lead}) {
-        auto it = mirror.deletions.find(t);
-        if (it == mirror.deletions.end() || it->second.empty() || stop.load()) continue;
-        std::map<ObjectType, std::vector<PlannedRecord>> one;
-        one[t] = std::move(it->second);
+        std::unique_ptr<RecordSource> dels = sends.take_deletions(t);
+        if (!dels || stop.load()) continue;
+        std::map<ObjectType, std::unique_ptr<RecordSource>> one;
+        one[t] = std::move(dels);
         scheduler->run(std::move(one));
       }
       exit_code = stop.load() ? kExitInterrupted : exit_code_for(report);
-      if (state && !stop.load()) advance_cursors(collected.streams, report, *state);
+      if (state && !stop.load()) advance_cursors(streams, report, *state);
     }
   } catch (const Error& e) {
     if (e.exit_code() == kExitUsage) throw;

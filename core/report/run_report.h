@@ -2,9 +2,13 @@
 // What a run tells the admin afterwards: DIR/<run-id>/summary.json, errors.csv and errors.jsonl.
 // The columns and phases are the user contract of DESIGN.md ("Reports").
 #include <cstdint>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,13 +40,19 @@ struct TypeCounts {
   int64_t sent = 0, confirmed = 0, rejected = 0, unconfirmed = 0, import_calls = 0, tasks = 0;
 };
 
-// Collects failures and counts during a run (thread-safe) and writes the report files.
+// Collects failures and counts during a run (thread-safe) and writes the report files. Failures are kept in
+// memory, or, once stream_failures_to() was called, written to disk as they happen and only counted, so a
+// run with millions of failures stays within flat memory.
 class RunReport {
  public:
   explicit RunReport(std::string run_id);
   const std::string& run_id() const { return run_id_; }
 
   void add_failure(RecordFailure failure);  // secrets are redacted on the way in
+  // From now on, failures go to `dir`/errors.csv.part and errors.jsonl.part (the lines of the final
+  // files) instead of memory; write() copies them into the report. `dir` must exist and outlive write().
+  // Throws FatalError naming the file when it cannot be created. Call before the first add_failure().
+  void stream_failures_to(const std::string& dir);
   // Mutates the counters of `type` under the report's lock.
   template <typename Fn>
   void update(ObjectType type, Fn&& fn) {
@@ -51,7 +61,10 @@ class RunReport {
   }
   TypeCounts counts(ObjectType type) const;
   int64_t failure_count() const;
+  // The failures held in memory: all of them, or none once they are streamed to disk.
   std::vector<RecordFailure> failures() const;
+  // (source, stream) of every failure so far (small: one entry per stream that had one).
+  std::set<std::pair<std::string, std::string>> failed_streams() const;
   void set_info(const std::string& key, nlohmann::json value);  // api calls, durations, flags...
 
   // summary.json as written (counts per type and phase, API calls, durations, exit code).
@@ -64,7 +77,12 @@ class RunReport {
   std::string run_id_;
   mutable std::mutex mu_;
   std::map<ObjectType, TypeCounts> counts_;
-  std::vector<RecordFailure> failures_;
+  std::vector<RecordFailure> failures_;  // when not streaming
+  int64_t failure_count_ = 0;
+  std::map<Phase, int64_t> by_phase_;
+  std::set<std::pair<std::string, std::string>> failed_streams_;
+  std::string stream_dir_;  // non-empty while streaming
+  std::unique_ptr<std::ofstream> csv_part_, jsonl_part_;
   nlohmann::json info_ = nlohmann::json::object();
 };
 

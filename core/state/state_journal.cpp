@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "core/common/errors.h"
+#include "core/common/fault_point.h"
 #include "core/common/log.h"
 #include "core/state/state_codes.h"
 #include "core/state/state_store.h"
@@ -195,6 +196,7 @@ void StateStore::settle_batch(int64_t batch_id, const std::vector<SettledItem>& 
     drop_batch.bind_int(1, batch_id);
     drop_batch.run();
   }
+  fault_point("state-write");  // inside the transaction: the file keeps an unfinished one
   tx.commit();
   if (missing > 0) {
     log_warn("state.settle_incomplete", "settled a batch without an outcome for some items; they stay unconfirmed",

@@ -79,10 +79,11 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path, Clock& clo
   // A killed process loses nothing in WAL mode either way; FULL: a task id written before a power loss survives it, so that batch is never imported twice.
   // At most ~20 import calls a minute, the extra fsyncs cost nothing that matters.
   if (!read_only) db.exec("PRAGMA synchronous = FULL", "setting synchronous");
-  // Bounded memory whatever the file size: a 16 MiB page cache; reads of a large file go through a
-  // memory map (page cache of the OS, not our heap); temporary tables (mirror marks) spill to disk.
-  db.exec("PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456; PRAGMA temp_store = FILE",
-          "setting the cache");
+  // Bounded memory whatever the file size: an 8 MiB page cache, and no memory map (mapped pages count
+  // in the process's resident set: a 1M-record file read through a map would add its whole size).
+  // Change detection reads the records table sequentially (read_records_page), which needs no big
+  // cache; temporary tables (mirror marks) spill to disk.
+  db.exec("PRAGMA cache_size = -8192; PRAGMA mmap_size = 0; PRAGMA temp_store = FILE", "setting the cache");
   log_debug("state.opened", "opened the state file", {{"file", path}, {"read_only", read_only}});
   return std::unique_ptr<StateStore>(new StateStore(std::move(impl)));
 }

@@ -46,6 +46,12 @@ struct RecordState {
   int64_t updated_at = 0;      // unix seconds of the outcome, from the store's Clock
 };
 
+// A record as the state holds it: what read_records_page() returns.
+struct StoredRecord {
+  std::string crm_id;
+  RecordState state;
+};
+
 // One record of an import batch, as journalled before the POST.
 struct JournalItem {
   std::string crm_id, payload_hash, stream, locator;
@@ -102,6 +108,14 @@ class StateStore {
   // looked up in key order inside one read transaction, one prepared statement reused. Cost: one B-tree
   // descent per id (see tests/unit/state/scale_test.cpp for the measured rate).
   std::vector<std::optional<RecordState>> lookup(ObjectType type, const std::vector<std::string>& crm_ids);
+
+  // Change detection by merge-join (the engine walks its records and the state in the same order).
+  // Reads into `page` (its strings are reused) at most `limit` records of `type` whose crm_id sorts after
+  // `*after` (from the first when `after` is null), in crm_id order: SQLite's BINARY collation, i.e. byte
+  // order, the order of std::string::compare. Walks the primary key (no sort, no temporary table); each
+  // page is one short read under the store's mutex, so memory stays flat. Returns how many were read
+  // (page.size() is not shrunk); fewer than `limit` means the end.
+  size_t read_records_page(ObjectType type, const std::string* after, size_t limit, std::vector<StoredRecord>& page);
 
   // Journal, before the import POST: returns the new batch id (ids are never reused). Items are kept in
   // order, so an item's index is the task's record_index. Throws StateError if a crm_id appears twice.

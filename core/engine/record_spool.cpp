@@ -1,0 +1,253 @@
+#include "core/engine/record_spool.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "core/common/errors.h"
+#include "core/common/log.h"
+
+namespace zra {
+namespace fs = std::filesystem;
+namespace {
+
+bool spool_order(const PlannedRecord& a, const PlannedRecord& b) {
+  const int c = a.crm_id.compare(b.crm_id);
+  return c != 0 ? c < 0 : a.sequence < b.sequence;
+}
+
+// Reads one run file and removes it once read (or abandoned), so the disk is given back early.
+class FileRecordSource : public RecordSource {
+ public:
+  FileRecordSource(const std::string& path, const OriginTable& origins, size_t buffer)
+      : reader_(std::make_unique<SpoolFileReader>(path, origins, buffer)), path_(path) {}
+  ~FileRecordSource() override { close(); }
+  bool next(PlannedRecord& out) override {
+    if (!reader_) return false;
+    if (reader_->next(out)) return true;
+    close();
+    return false;
+  }
+
+ private:
+  void close() {
+    if (!reader_) return;
+    reader_.reset();
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  std::unique_ptr<SpoolFileReader> reader_;
+  std::string path_;
+};
+
+// k-way merge of sources that are each in (crm_id, sequence) order: a binary heap of their heads.
+class MergeRecordSource : public RecordSource {
+  // std heaps keep the greatest on top; "later" puts the smallest (crm_id, sequence) there.
+  struct Later {
+    const std::vector<PlannedRecord>* heads;
+    bool operator()(size_t a, size_t b) const { return spool_order((*heads)[b], (*heads)[a]); }
+  };
+  Later later() const { return Later{&heads_}; }
+
+ public:
+  explicit MergeRecordSource(std::vector<std::unique_ptr<RecordSource>> inputs)
+      : inputs_(std::move(inputs)), heads_(inputs_.size()) {
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      if (inputs_[i]->next(heads_[i])) heap_.push_back(i);
+    }
+    std::make_heap(heap_.begin(), heap_.end(), later());
+  }
+  bool next(PlannedRecord& out) override {
+    if (heap_.empty()) return false;
+    std::pop_heap(heap_.begin(), heap_.end(), later());
+    const size_t i = heap_.back();
+    out = std::move(heads_[i]);
+    if (inputs_[i]->next(heads_[i])) {
+      std::push_heap(heap_.begin(), heap_.end(), later());
+    } else {
+      heap_.pop_back();
+      inputs_[i].reset();
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::unique_ptr<RecordSource>> inputs_;
+  std::vector<PlannedRecord> heads_;
+  std::vector<size_t> heap_;
+};
+
+std::string type_stem(ObjectType type) { return "run-" + std::string(to_string(type)); }
+
+}  // namespace
+
+// --- SpoolDirectory ---
+
+int remove_stale_spools(const fs::path& root) {
+  int removed = 0;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return 0;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t dot = name.rfind('.');
+    if (dot == std::string::npos || dot + 1 >= name.size()) continue;
+    const std::string digits = name.substr(dot + 1);
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const auto pid = static_cast<pid_t>(std::strtol(digits.c_str(), nullptr, 10));
+    if (pid <= 0 || pid == getpid()) continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to signal): in use
+    std::error_code rm;
+    fs::remove_all(entry.path(), rm);
+    if (rm) {
+      log_warn("spool.stale", "cannot remove the stale spool " + entry.path().string() + ": " + rm.message());
+      continue;
+    }
+    log_info("spool.stale", "removed the spool of an earlier run that did not finish: " + entry.path().string());
+    ++removed;
+  }
+  return removed;
+}
+
+fs::path SpoolDirectory::root_for(const std::string& state_path, bool dry_run) {
+  if (!dry_run && !state_path.empty()) return fs::path(state_path + ".spool");
+  std::error_code ec;
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
+  return tmp / "zra-sync-spool";
+}
+
+SpoolDirectory::SpoolDirectory(const fs::path& root, const std::string& run_id) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) throw FatalError("cannot create the spool directory " + root.string() + ": " + ec.message());
+  remove_stale_spools(root);
+  path_ = root / (run_id + "." + std::to_string(getpid()));
+  fs::create_directory(path_, ec);
+  if (ec) throw FatalError("cannot create the spool directory " + path_.string() + ": " + ec.message());
+}
+
+SpoolDirectory::~SpoolDirectory() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string SpoolDirectory::new_file(const std::string& stem) {
+  return (path_ / (stem + "-" + std::to_string(++files_) + ".spool")).string();
+}
+
+// --- RecordSpool ---
+
+RecordSpool::RecordSpool(SpoolDirectory& dir, SpoolLimits limits) : dir_(dir), limits_(limits) {
+  limits_.merge_fan_in = std::max<size_t>(2, limits_.merge_fan_in);
+}
+
+RecordSpool::~RecordSpool() {
+  for (const auto& runs : runs_) {
+    for (const auto& path : runs) {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  }
+}
+
+void RecordSpool::add(PlannedRecord record) {
+  record.sequence = next_sequence_++;
+  const auto t = static_cast<size_t>(record.type);
+  chunk_bytes_ += memory_footprint(record);
+  chunks_[t].push_back(std::move(record));
+  counts_[t]++;
+  if (chunk_bytes_ >= limits_.memory_bytes) spill();
+}
+
+void RecordSpool::spill() {
+  for (size_t t = 0; t < chunks_.size(); ++t) {
+    auto& chunk = chunks_[t];
+    if (chunk.empty()) continue;
+    std::sort(chunk.begin(), chunk.end(), spool_order);
+    SpoolFileWriter writer(dir_.new_file(type_stem(static_cast<ObjectType>(t))), origins_, limits_.io_buffer_bytes);
+    for (const auto& r : chunk) writer.write(r);
+    writer.finish();
+    log_debug("spool.spilled", "wrote " + std::to_string(chunk.size()) + " records to " + writer.path(),
+              {{"bytes", writer.bytes()}});
+    runs_[t].push_back(writer.path());
+    chunk.clear();
+  }
+  chunk_bytes_ = 0;
+}
+
+std::unique_ptr<RecordSource> RecordSpool::open_run(const std::string& path) {
+  return std::make_unique<FileRecordSource>(path, origins_, limits_.io_buffer_bytes);
+}
+
+std::unique_ptr<RecordSource> RecordSpool::sorted(ObjectType type) {
+  const auto t = static_cast<size_t>(type);
+  auto& chunk = chunks_[t];
+  for (const auto& r : chunk) chunk_bytes_ -= std::min(chunk_bytes_, memory_footprint(r));
+  std::sort(chunk.begin(), chunk.end(), spool_order);
+  auto memory = std::make_unique<VectorRecordSource>(std::move(chunk));
+  chunk = {};
+  counts_[t] = 0;
+  auto& runs = runs_[t];
+  if (runs.empty()) return memory;
+  // Too many runs to merge at once: merge the oldest fan_in into one bigger run, until few enough remain
+  // (the chunk in memory is one more input).
+  while (runs.size() + 1 > limits_.merge_fan_in) {
+    std::vector<std::unique_ptr<RecordSource>> group;
+    for (size_t i = 0; i < limits_.merge_fan_in; ++i) group.push_back(open_run(runs[i]));
+    runs.erase(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(limits_.merge_fan_in));
+    MergeRecordSource merged(std::move(group));
+    SpoolFileWriter writer(dir_.new_file(type_stem(type)), origins_, limits_.io_buffer_bytes);
+    PlannedRecord r;
+    while (merged.next(r)) writer.write(r);
+    writer.finish();
+    runs.push_back(writer.path());
+  }
+  std::vector<std::unique_ptr<RecordSource>> inputs;
+  for (const auto& path : runs) inputs.push_back(open_run(path));
+  runs.clear();
+  inputs.push_back(std::move(memory));
+  return std::make_unique<MergeRecordSource>(std::move(inputs));
+}
+
+// --- RecordList ---
+
+RecordList::RecordList(SpoolDirectory& dir, OriginTable& origins, std::string stem, size_t memory_bytes,
+                       size_t io_buffer_bytes)
+    : dir_(dir), origins_(origins), stem_(std::move(stem)), memory_bytes_(memory_bytes),
+      io_buffer_bytes_(io_buffer_bytes) {}
+
+RecordList::~RecordList() {
+  if (!writer_) return;
+  const std::string path = writer_->path();
+  writer_.reset();
+  std::error_code ec;
+  fs::remove(path, ec);
+}
+
+void RecordList::append(PlannedRecord record) {
+  ++size_;
+  if (writer_) {
+    writer_->write(record);
+    return;
+  }
+  held_bytes_ += memory_footprint(record);
+  memory_.push_back(std::move(record));
+  if (held_bytes_ < memory_bytes_) return;
+  writer_ = std::make_unique<SpoolFileWriter>(dir_.new_file(stem_), origins_, io_buffer_bytes_);
+  for (const auto& r : memory_) writer_->write(r);
+  memory_ = {};
+  held_bytes_ = 0;
+}
+
+std::unique_ptr<RecordSource> RecordList::drain() {
+  if (!writer_) return std::make_unique<VectorRecordSource>(std::move(memory_));
+  writer_->finish();
+  const std::string path = writer_->path();
+  writer_.reset();
+  return std::make_unique<FileRecordSource>(path, origins_, io_buffer_bytes_);
+}
+
+}  // namespace zra

@@ -1,0 +1,103 @@
+#pragma once
+// An external sort for the records of a run, so memory stays flat whatever the input size.
+//
+// Records are added in read order into one in-memory chunk per type. When the chunks together pass the
+// memory budget, each is sorted by (crm_id, sequence) and written as a run file into the run's spool
+// directory; reading a type back merges its runs (k-way, at most `merge_fan_in` files open at once; more
+// runs are first merged into bigger ones). Small inputs that fit one chunk never touch the disk.
+//
+// Not thread-safe: one reader thread fills the spool, then the planner drains it.
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine/record_source.h"
+#include "core/engine/spool_file.h"
+
+namespace zra {
+
+// The run's scratch directory `<root>/<run_id>.<pid>`, removed with everything in it when destroyed.
+// Creating it first removes the directories of earlier runs under `root` whose process is gone (a run
+// that was killed); directories of live processes (a concurrent dry run) are left alone.
+class SpoolDirectory {
+ public:
+  // Throws FatalError naming the directory when it cannot be created.
+  SpoolDirectory(const std::filesystem::path& root, const std::string& run_id);
+  ~SpoolDirectory();
+  SpoolDirectory(const SpoolDirectory&) = delete;
+  SpoolDirectory& operator=(const SpoolDirectory&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // A new file name inside the directory: `<stem>-<n>.spool`.
+  std::string new_file(const std::string& stem);
+  // The spool root for a run: next to the state file (`<state.path>.spool`) for a run that keeps
+  // state; $TMPDIR/zra-sync-spool for a dry run or a run without state.
+  static std::filesystem::path root_for(const std::string& state_path, bool dry_run);
+
+ private:
+  std::filesystem::path path_;
+  uint64_t files_ = 0;
+};
+
+// Removes `<root>/<name>.<pid>` directories whose pid is not a live process; returns how many.
+int remove_stale_spools(const std::filesystem::path& root);
+
+struct SpoolLimits {
+  size_t memory_bytes = 16u << 20;  // all in-memory chunks together
+  size_t merge_fan_in = 64;         // run files merged at once
+  size_t io_buffer_bytes = 64u << 10;
+};
+
+class RecordSpool {
+ public:
+  RecordSpool(SpoolDirectory& dir, SpoolLimits limits = {});
+  ~RecordSpool();
+  // Adds a record (consumed); gives it the next sequence number. May spill to disk (FatalError on I/O).
+  void add(PlannedRecord record);
+  // Every record of `type` added so far, in (crm_id, sequence) order; the spool forgets them. Duplicates
+  // of one id come out next to each other, oldest read first. Throws FatalError for a damaged run file.
+  std::unique_ptr<RecordSource> sorted(ObjectType type);
+  // Records of `type` added and not yet handed out by sorted().
+  uint64_t count(ObjectType type) const { return counts_[static_cast<size_t>(type)]; }
+  size_t run_files(ObjectType type) const { return runs_[static_cast<size_t>(type)].size(); }
+  OriginTable& origins() { return origins_; }
+
+ private:
+  void spill();
+  std::unique_ptr<RecordSource> open_run(const std::string& path);
+
+  SpoolDirectory& dir_;
+  SpoolLimits limits_;
+  OriginTable origins_;
+  uint64_t next_sequence_ = 0;
+  size_t chunk_bytes_ = 0;
+  std::array<std::vector<PlannedRecord>, 4> chunks_;
+  std::array<std::vector<std::string>, 4> runs_;
+  std::array<uint64_t, 4> counts_{};
+};
+
+// An append-only list of records handed on later in the order appended (the records to send of a type):
+// held in memory up to `memory_bytes`, then moved to one spool file that takes the rest.
+class RecordList {
+ public:
+  RecordList(SpoolDirectory& dir, OriginTable& origins, std::string stem, size_t memory_bytes,
+             size_t io_buffer_bytes = 64u << 10);
+  ~RecordList();
+  void append(PlannedRecord record);
+  uint64_t size() const { return size_; }
+  bool on_disk() const { return writer_ != nullptr; }
+  // Hands the records out in order (call once, after the last append). Throws FatalError on I/O.
+  std::unique_ptr<RecordSource> drain();
+
+ private:
+  SpoolDirectory& dir_;
+  OriginTable& origins_;
+  std::string stem_;
+  size_t memory_bytes_, io_buffer_bytes_, held_bytes_ = 0;
+  uint64_t size_ = 0;
+  std::vector<PlannedRecord> memory_;
+  std::unique_ptr<SpoolFileWriter> writer_;
+};
+
+}  // namespace zra

@@ -1,0 +1,200 @@
+#include "core/engine/spool_file.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/common/errors.h"
+
+namespace zra {
+namespace {
+
+constexpr char kMagic[] = "ZRASPL1\n";
+constexpr size_t kMagicSize = sizeof(kMagic) - 1;
+
+template <typename T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void put_str(std::string& out, const std::string& s) {
+  put<uint32_t>(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+// Reads fields out of one record's bytes; any read past the end marks the record malformed.
+class FieldReader {
+ public:
+  FieldReader(const std::string& bytes) : bytes_(bytes) {}
+  template <typename T>
+  T get() {
+    T value{};
+    if (!ok_ || bytes_.size() - pos_ < sizeof value) {
+      ok_ = false;
+      return value;
+    }
+    std::memcpy(&value, bytes_.data() + pos_, sizeof value);
+    pos_ += sizeof value;
+    return value;
+  }
+  void get_str(std::string& out) {
+    uint32_t n = get<uint32_t>();
+    if (!ok_ || bytes_.size() - pos_ < n) {
+      ok_ = false;
+      return;
+    }
+    out.assign(bytes_.data() + pos_, n);
+    pos_ += n;
+  }
+  bool complete() const { return ok_ && pos_ == bytes_.size(); }
+  bool ok() const { return ok_; }
+
+ private:
+  const std::string& bytes_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+uint32_t OriginTable::intern(const std::string& source, const std::string& stream) {
+  auto key = std::make_pair(source, stream);
+  auto it = index_.find(key);
+  if (it != index_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(origins_.size());
+  origins_.push_back(key);
+  index_.emplace(std::move(key), id);
+  return id;
+}
+
+const std::pair<std::string, std::string>& OriginTable::at(uint32_t index) const {
+  if (index >= origins_.size()) throw FatalError("spool: unknown source/stream index " + std::to_string(index));
+  return origins_[index];
+}
+
+size_t memory_footprint(const PlannedRecord& r) {
+  // Each std::string beyond its small-string buffer (15 chars) is a heap block with malloc's overhead.
+  auto str = [](const std::string& s) -> size_t { return s.size() > 15 ? s.capacity() + 17 : 0; };
+  size_t n = sizeof(PlannedRecord) + str(r.crm_id) + str(r.body) + str(r.hash) + str(r.modify_time) +
+             str(r.source) + str(r.stream) + str(r.locator);
+  n += r.references.capacity() * sizeof(r.references[0]);
+  for (const auto& ref : r.references) n += str(ref.second);
+  return n;
+}
+
+SpoolFileWriter::SpoolFileWriter(std::string path, OriginTable& origins, size_t buffer_bytes)
+    : path_(std::move(path)), origins_(origins), buffer_(buffer_bytes) {
+  file_ = std::fopen(path_.c_str(), "wb");
+  if (file_ == nullptr) throw FatalError("cannot create spool file " + path_ + ": " + std::strerror(errno));
+  std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
+  if (std::fwrite(kMagic, 1, kMagicSize, file_) != kMagicSize) {
+    throw FatalError("cannot write spool file " + path_ + ": " + std::strerror(errno));
+  }
+  bytes_ = kMagicSize;
+}
+
+SpoolFileWriter::~SpoolFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void SpoolFileWriter::write(const PlannedRecord& r) {
+  scratch_.clear();
+  put<uint64_t>(scratch_, r.sequence);
+  put<uint32_t>(scratch_, origins_.intern(r.source, r.stream));
+  put<uint8_t>(scratch_, static_cast<uint8_t>((static_cast<unsigned>(r.type) << 1) | (r.deletion ? 1u : 0u)));
+  put_str(scratch_, r.crm_id);
+  put_str(scratch_, r.modify_time);
+  put_str(scratch_, r.hash);
+  put_str(scratch_, r.locator);
+  put_str(scratch_, r.body);
+  put<uint32_t>(scratch_, static_cast<uint32_t>(r.references.size()));
+  for (const auto& [type, id] : r.references) {
+    put<uint8_t>(scratch_, static_cast<uint8_t>(type));
+    put_str(scratch_, id);
+  }
+  const auto length = static_cast<uint32_t>(scratch_.size());
+  if (std::fwrite(&length, sizeof length, 1, file_) != 1 ||
+      std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size()) {
+    throw FatalError("cannot write spool file " + path_ + ": " + std::strerror(errno) +
+                     " (is the disk full? the spool needs about the size of the mapped records)");
+  }
+  bytes_ += sizeof length + scratch_.size();
+}
+
+void SpoolFileWriter::finish() {
+  if (file_ == nullptr) return;
+  const bool flushed = std::fflush(file_) == 0;
+  const int err = errno;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed) {
+    throw FatalError("cannot write spool file " + path_ + ": " + std::strerror(flushed ? errno : err) +
+                     " (is the disk full?)");
+  }
+}
+
+SpoolFileReader::SpoolFileReader(std::string path, const OriginTable& origins, size_t buffer_bytes)
+    : path_(std::move(path)), origins_(origins), buffer_(buffer_bytes) {
+  file_ = std::fopen(path_.c_str(), "rb");
+  if (file_ == nullptr) throw FatalError("cannot open spool file " + path_ + ": " + std::strerror(errno));
+  std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
+  char magic[kMagicSize];
+  if (std::fread(magic, 1, kMagicSize, file_) != kMagicSize || std::memcmp(magic, kMagic, kMagicSize) != 0) {
+    damaged("it does not start like a spool file");
+  }
+  offset_ = kMagicSize;
+}
+
+SpoolFileReader::~SpoolFileReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void SpoolFileReader::damaged(const std::string& what) const {
+  throw FatalError("spool file " + path_ + " is damaged at byte " + std::to_string(offset_) + ": " + what +
+                   " (the run's temporary files were changed or the disk failed; rerun)");
+}
+
+bool SpoolFileReader::next(PlannedRecord& out) {
+  uint32_t length = 0;
+  const size_t got = std::fread(&length, 1, sizeof length, file_);
+  if (got == 0 && std::feof(file_)) return false;
+  if (got != sizeof length) {
+    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + got) +
+                     " (inside a record's length; the disk may be full, or the file was cut)");
+  }
+  scratch_.resize(length);
+  const size_t body = std::fread(scratch_.data(), 1, length, file_);
+  if (body != length) {
+    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + sizeof length + body) +
+                     " (a record of " + std::to_string(length) + " bytes starting at byte " +
+                     std::to_string(offset_) + " ends early; the disk may be full, or the file was cut)");
+  }
+  FieldReader in(scratch_);
+  out.sequence = in.get<uint64_t>();
+  const uint32_t origin = in.get<uint32_t>();
+  const auto flags = in.get<uint8_t>();
+  out.deletion = (flags & 1u) != 0;
+  if ((flags >> 1) >= kAllObjectTypes.size()) damaged("unknown object type " + std::to_string(flags >> 1));
+  out.type = static_cast<ObjectType>(flags >> 1);
+  in.get_str(out.crm_id);
+  in.get_str(out.modify_time);
+  in.get_str(out.hash);
+  in.get_str(out.locator);
+  in.get_str(out.body);
+  const uint32_t refs = in.get<uint32_t>();
+  out.references.clear();
+  for (uint32_t i = 0; in.ok() && i < refs; ++i) {
+    const auto type = in.get<uint8_t>();
+    std::string id;
+    in.get_str(id);
+    if (type >= kAllObjectTypes.size()) damaged("unknown object type " + std::to_string(type));
+    out.references.emplace_back(static_cast<ObjectType>(type), std::move(id));
+  }
+  if (!in.complete()) damaged("a record's fields do not match its length");
+  const auto& [source, stream] = origins_.at(origin);
+  out.source = source;
+  out.stream = stream;
+  offset_ += sizeof length + length;
+  return true;
+}
+
+}  // namespace zra

@@ -1,0 +1,78 @@
+#pragma once
+// The spool's run files: records in a compact, length-prefixed binary form, written and read
+// sequentially through a fixed buffer. Internal to the engine (see record_spool.h).
+//
+// File  := "ZRASPL1\n" record*
+// record := u32 length, then `length` bytes: u64 sequence, u32 origin, u8 (type << 1 | deletion), str crm_id,
+//           str modify_time, str hash, str locator, str body, u32 n, n x (u8 type, str id)
+// str   := u32 length, bytes. Integers little-endian as the host writes them (files never leave the run).
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/engine/planned_record.h"
+
+namespace zra {
+
+// Source and stream names, stored once per run and referenced from each spooled record by index.
+class OriginTable {
+ public:
+  uint32_t intern(const std::string& source, const std::string& stream);
+  const std::pair<std::string, std::string>& at(uint32_t index) const;  // throws FatalError if unknown
+
+ private:
+  std::vector<std::pair<std::string, std::string>> origins_;
+  std::map<std::pair<std::string, std::string>, uint32_t> index_;
+};
+
+class SpoolFileWriter {
+ public:
+  // Creates (truncates) `path`. Throws FatalError naming the file.
+  SpoolFileWriter(std::string path, OriginTable& origins, size_t buffer_bytes);
+  ~SpoolFileWriter();
+  SpoolFileWriter(const SpoolFileWriter&) = delete;
+  SpoolFileWriter& operator=(const SpoolFileWriter&) = delete;
+  void write(const PlannedRecord& record);
+  // Flushes and closes; throws FatalError when the disk refused the data (full, I/O error).
+  void finish();
+  const std::string& path() const { return path_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::string path_;
+  OriginTable& origins_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+  std::string scratch_;
+  uint64_t bytes_ = 0;
+};
+
+class SpoolFileReader {
+ public:
+  // Opens `path`; throws FatalError if it cannot be opened or is not a spool file.
+  SpoolFileReader(std::string path, const OriginTable& origins, size_t buffer_bytes);
+  ~SpoolFileReader();
+  SpoolFileReader(const SpoolFileReader&) = delete;
+  SpoolFileReader& operator=(const SpoolFileReader&) = delete;
+  // The next record, or false at the clean end of the file. Throws FatalError "spool file X is truncated
+  // at byte N" / "... is damaged at byte N" when the file ends inside a record or a record is malformed.
+  bool next(PlannedRecord& out);
+  const std::string& path() const { return path_; }
+
+ private:
+  [[noreturn]] void damaged(const std::string& what) const;
+  std::string path_;
+  const OriginTable& origins_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+  std::string scratch_;
+  uint64_t offset_ = 0;  // of the record being read
+};
+
+// Rough heap footprint of a record held in memory: what the spool counts against its budget.
+size_t memory_footprint(const PlannedRecord& record);
+
+}  // namespace zra

@@ -1,0 +1,270 @@
+// The record spool: in-memory chunks, spilled sorted runs, their k-way merge, the run files' format and
+// its damage, and the spool directories of runs that were killed.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+
+#include "core/common/errors.h"
+#include "core/engine/record_spool.h"
+#include "tests/unit/engine/engine_test_support.h"
+
+namespace zra {
+namespace {
+
+namespace fs = std::filesystem;
+using engine_test::drain;
+using engine_test::ids_of;
+using engine_test::record;
+using engine_test::TempDir;
+
+// Deterministic ids in a scrambled order: "id-<n>" for n = (i * 7919) mod count.
+std::vector<std::string> scrambled_ids(int count) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) ids.push_back("id-" + std::to_string((i * 7919) % count));
+  return ids;
+}
+
+std::vector<std::string> sorted_copy(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(RecordSpool, SmallInputStaysInMemoryAndComesOutInIdOrder) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir);
+  for (const auto& id : {"b", "a", "c"}) spool.add(record(ObjectType::Account, id));
+  EXPECT_EQ(spool.count(ObjectType::Account), 3u);
+  EXPECT_EQ(spool.run_files(ObjectType::Account), 0u);
+  EXPECT_EQ(engine_test::files_under(dir.path()), 0u) << "a small input never touches the disk";
+  auto sorted = spool.sorted(ObjectType::Account);
+  auto out = drain(*sorted);
+  EXPECT_EQ(ids_of(out), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(out[0].sequence, 1u);  // read order: b=0, a=1, c=2
+  EXPECT_EQ(spool.count(ObjectType::Account), 0u);
+}
+
+TEST(RecordSpool, SpillsSortedRunsAndMergesThemInIdOrder) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir, SpoolLimits{8 * 1024, 64, 4096});
+  const auto ids = scrambled_ids(2000);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    spool.add(record(i % 2 == 0 ? ObjectType::Account : ObjectType::Lead, ids[i]));
+  }
+  EXPECT_GT(spool.run_files(ObjectType::Account), 10u);
+  EXPECT_GT(spool.run_files(ObjectType::Lead), 10u);
+  std::vector<std::string> accounts, leads;
+  for (size_t i = 0; i < ids.size(); ++i) (i % 2 == 0 ? accounts : leads).push_back(ids[i]);
+
+  auto sorted = spool.sorted(ObjectType::Account);
+  auto out = drain(*sorted);
+  EXPECT_EQ(ids_of(out), sorted_copy(accounts));
+  for (const auto& r : out) {
+    EXPECT_EQ(r.type, ObjectType::Account);
+    EXPECT_EQ(r.body, R"({"id":")" + r.crm_id + R"(","name":"Name of )" + r.crm_id + R"("})");
+  }
+  EXPECT_EQ(ids_of(drain(*spool.sorted(ObjectType::Lead))), sorted_copy(leads));
+  sorted.reset();
+  EXPECT_EQ(engine_test::files_under(dir.path()), 0u) << "run files are removed once merged";
+}
+
+TEST(RecordSpool, MoreRunsThanTheFanInAreMergedInSeveralPasses) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir, SpoolLimits{2 * 1024, 3, 1024});
+  const auto ids = scrambled_ids(600);
+  for (const auto& id : ids) spool.add(record(ObjectType::Deal, id));
+  ASSERT_GT(spool.run_files(ObjectType::Deal), 9u);
+  EXPECT_EQ(ids_of(drain(*spool.sorted(ObjectType::Deal))), sorted_copy(ids));
+}
+
+TEST(RecordSpool, DuplicatesOfAnIdComeOutTogetherInReadOrderAcrossRuns) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir, SpoolLimits{1024, 64, 1024});
+  // "dup" read three times, far apart, so its copies land in different run files.
+  for (int i = 0; i < 30; ++i) {
+    if (i % 10 == 0) spool.add(record(ObjectType::Account, "dup", "2025-11-20T12:00:00Z", "s" + std::to_string(i)));
+    spool.add(record(ObjectType::Account, "x" + std::to_string(i)));
+  }
+  ASSERT_GT(spool.run_files(ObjectType::Account), 2u);
+  auto out = drain(*spool.sorted(ObjectType::Account));
+  std::vector<std::string> streams;
+  uint64_t last = 0;
+  for (const auto& r : out) {
+    if (r.crm_id != "dup") continue;
+    streams.push_back(r.stream);
+    EXPECT_GE(r.sequence, last);
+    last = r.sequence;
+  }
+  EXPECT_EQ(streams, (std::vector<std::string>{"s0", "s10", "s20"}));
+}
+
+TEST(RecordSpool, ARunFileKeepsEveryField) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  OriginTable origins;
+  PlannedRecord r = record(ObjectType::Deal, "D\xc3\xa9-1", "2025-11-20T12:00:00.250Z", "deals", "deals.csv:7");
+  r.source = "crm";
+  r.body = std::string("{\"a\":\"line\\nbreak\"}") + std::string(1, '\0') + "tail";
+  r.deletion = true;
+  r.sequence = 42;
+  r.references = {{ObjectType::Account, "A1"}, {ObjectType::Contact, ""}};
+  PlannedRecord empty;
+  empty.type = ObjectType::Lead;
+  const std::string path = dir.new_file("fields");
+  {
+    SpoolFileWriter w(path, origins, 512);
+    w.write(r);
+    w.write(empty);
+    w.finish();
+  }
+  SpoolFileReader reader(path, origins, 512);
+  PlannedRecord back;
+  ASSERT_TRUE(reader.next(back));
+  EXPECT_EQ(back.type, ObjectType::Deal);
+  EXPECT_EQ(back.crm_id, r.crm_id);
+  EXPECT_EQ(back.body, r.body);
+  EXPECT_EQ(back.hash, r.hash);
+  EXPECT_EQ(back.modify_time, r.modify_time);
+  EXPECT_EQ(back.source, "crm");
+  EXPECT_EQ(back.stream, "deals");
+  EXPECT_EQ(back.locator, "deals.csv:7");
+  EXPECT_TRUE(back.deletion);
+  EXPECT_EQ(back.sequence, 42u);
+  EXPECT_EQ(back.references, r.references);
+  ASSERT_TRUE(reader.next(back));
+  EXPECT_EQ(back.type, ObjectType::Lead);
+  EXPECT_TRUE(back.crm_id.empty());
+  EXPECT_TRUE(back.references.empty());
+  EXPECT_FALSE(back.deletion);
+  EXPECT_FALSE(reader.next(back));
+  EXPECT_FALSE(reader.next(back));
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const FatalError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(RecordSpool, ATruncatedRunFileIsAClearError) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  OriginTable origins;
+  const std::string path = dir.new_file("cut");
+  {
+    SpoolFileWriter w(path, origins, 512);
+    w.write(record(ObjectType::Account, "a"));
+    w.write(record(ObjectType::Account, "b"));
+    w.finish();
+  }
+  const auto full = fs::file_size(path);
+  // Cut inside the second record's body: the first still reads, then the error names file and byte.
+  fs::resize_file(path, full - 5);
+  {
+    SpoolFileReader reader(path, origins, 512);
+    PlannedRecord r;
+    ASSERT_TRUE(reader.next(r));
+    EXPECT_EQ(r.crm_id, "a");
+    const std::string msg = error_of([&] { reader.next(r); });
+    EXPECT_NE(msg.find("spool file " + path + " is truncated at byte " + std::to_string(full - 5)), std::string::npos)
+        << msg;
+  }
+  // Cut inside the first record's length prefix (8 bytes of magic, then 2 of the 4).
+  fs::resize_file(path, 8 + 2);
+  const std::string msg = error_of([&] {
+    SpoolFileReader reader(path, origins, 512);
+    PlannedRecord r;
+    reader.next(r);
+  });
+  EXPECT_NE(msg.find("is truncated at byte 10 (inside a record's length"), std::string::npos) << msg;
+  // Not a spool file at all.
+  std::ofstream(path, std::ios::trunc) << "garbage";
+  EXPECT_NE(error_of([&] { SpoolFileReader reader(path, origins, 512); }).find("does not start like a spool file"),
+            std::string::npos);
+}
+
+TEST(RecordSpool, ATruncatedRunFileFailsTheMergeWithItsName) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir, SpoolLimits{2048, 64, 1024});
+  for (const auto& id : scrambled_ids(100)) spool.add(record(ObjectType::Contact, id));
+  ASSERT_GT(spool.run_files(ObjectType::Contact), 1u);
+  std::string victim;
+  for (const auto& e : fs::directory_iterator(dir.path())) victim = e.path().string();
+  fs::resize_file(victim, fs::file_size(victim) - 3);
+  const std::string msg = error_of([&] { drain(*spool.sorted(ObjectType::Contact)); });
+  EXPECT_NE(msg.find("spool file " + victim + " is truncated"), std::string::npos) << msg;
+}
+
+TEST(SpoolDirectory, RemovesStaleSpoolsOfDeadRunsOnlyAndItselfAtTheEnd) {
+  TempDir tmp;
+  const fs::path root = tmp.path() / "state.db.spool";
+  // A run that died: a pid no process has (above any pid_max).
+  fs::create_directories(root / "20261130T010000Z-dead.999999999");
+  std::ofstream(root / "20261130T010000Z-dead.999999999" / "run-account-1.spool") << "x";
+  // A live run (a concurrent dry run): this process.
+  const fs::path live = root / ("20261130T010000Z-live." + std::to_string(getpid()));
+  fs::create_directories(live);
+  fs::create_directories(root / "not-ours");
+  fs::path mine;
+  {
+    SpoolDirectory dir(root, "20261130T020000Z-abcd");
+    mine = dir.path();
+    EXPECT_EQ(mine, root / ("20261130T020000Z-abcd." + std::to_string(getpid())));
+    EXPECT_TRUE(fs::is_directory(mine));
+    EXPECT_FALSE(fs::exists(root / "20261130T010000Z-dead.999999999"));
+    EXPECT_TRUE(fs::exists(live));
+    EXPECT_TRUE(fs::exists(root / "not-ours"));
+    std::ofstream(dir.new_file("x")) << "data";
+  }
+  EXPECT_FALSE(fs::exists(mine)) << "a run's spool is removed when the run ends";
+  EXPECT_EQ(remove_stale_spools(root), 0);
+}
+
+TEST(SpoolDirectory, RootIsNextToTheStateOrInTmpForADryRun) {
+  EXPECT_EQ(SpoolDirectory::root_for("/var/lib/zra/state.db", false), fs::path("/var/lib/zra/state.db.spool"));
+  EXPECT_EQ(SpoolDirectory::root_for("/var/lib/zra/state.db", true).filename(), "zra-sync-spool");
+  EXPECT_EQ(SpoolDirectory::root_for("", false).filename(), "zra-sync-spool");
+}
+
+TEST(SpoolDirectory, AnUncreatableRootIsAClearError) {
+  TempDir tmp;
+  std::ofstream(tmp.path() / "file") << "x";
+  const std::string msg = error_of([&] { SpoolDirectory dir(tmp.path() / "file" / "sub", "r"); });
+  EXPECT_NE(msg.find("cannot create the spool directory " + (tmp.path() / "file" / "sub").string()), std::string::npos)
+      << msg;
+}
+
+TEST(RecordList, StaysInMemoryUnderItsBudgetThenMovesToDiskKeepingOrder) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  OriginTable origins;
+  RecordList small(dir, origins, "small", 1u << 20);
+  for (const auto& id : {"c", "a", "b"}) small.append(record(ObjectType::Account, id));
+  EXPECT_FALSE(small.on_disk());
+  EXPECT_EQ(ids_of(drain(*small.drain())), (std::vector<std::string>{"c", "a", "b"}));
+
+  RecordList big(dir, origins, "big", 4096);
+  const auto ids = scrambled_ids(300);
+  for (const auto& id : ids) big.append(record(ObjectType::Account, id));
+  EXPECT_TRUE(big.on_disk());
+  EXPECT_EQ(big.size(), 300u);
+  auto source = big.drain();
+  EXPECT_EQ(ids_of(drain(*source)), ids);
+  source.reset();
+  EXPECT_EQ(engine_test::files_under(dir.path()), 0u);
+}
+
+}  // namespace
+}  // namespace zra

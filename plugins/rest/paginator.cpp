@@ -73,21 +73,54 @@ void Paginator::on_page(const PageResult& page) {
   }
 }
 
+void Paginator::check_not_repeated(const PageResult& page) {
+  // A cursor or next link in the body may change on every page while the records stay the same (links
+  // that grow: "?page=1" -> "./?page=1&x" -> ...), so it is blanked out before hashing.
+  size_t hash;
+  const bool link_in_body =
+      (spec_.type == PaginationType::Cursor || spec_.type == PaginationType::NextUrl) && !spec_.pointer.empty();
+  Json::json_pointer pointer(link_in_body ? spec_.pointer : "");
+  if (link_in_body && page.document.contains(pointer)) {
+    Json content = page.document;
+    content[pointer] = nullptr;
+    hash = std::hash<std::string>{}(compact_json(content));
+  } else {
+    hash = std::hash<std::string>{}(page.body);
+  }
+  auto [earlier, inserted] = page_by_hash_.emplace(hash, pages_);
+  if (inserted) return;
+  const std::string what =
+      "page " + std::to_string(pages_) + " is identical to page " + std::to_string(earlier->second);
+  if (spec_.type == PaginationType::Page || spec_.type == PaginationType::Offset) {
+    throw PaginationError(what + ": the server seems to ignore the \"" + spec_.param + "\" parameter (" +
+                          page.url + ")");
+  }
+  throw PaginationError(what + (link_in_body ? " (but for its " + std::string(type_name(spec_.type)) + ")" : "") +
+                        ": the server is serving the same page again under another " +
+                        (spec_.type == PaginationType::Cursor ? "cursor" : "link") +
+                        "; stopping instead of looping forever (" + page.url + ")");
+}
+
 std::optional<std::string> Paginator::decide(const PageResult& page) {
   if (page.record_count == 0) return std::nullopt;
+  std::optional<std::string> url = follow(page);
+  if (!url) return std::nullopt;
+  check_not_repeated(page);
+  if (url->size() > kMaxUrlBytes) {
+    throw PaginationError("the next URL is " + std::to_string(url->size()) + " bytes long, more than the " +
+                          std::to_string(kMaxUrlBytes) + " followed: the server seems to build ever longer " +
+                          (spec_.type == PaginationType::Cursor ? "cursors" : "links") + " (it starts with " +
+                          url->substr(0, 120) + "...)");
+  }
+  return url;
+}
+
+std::optional<std::string> Paginator::follow(const PageResult& page) {
   switch (spec_.type) {
     case PaginationType::None:
       return std::nullopt;
     case PaginationType::Page:
     case PaginationType::Offset: {
-      // A server that ignores the page/offset parameter answers the same page forever.
-      size_t hash = std::hash<std::string>{}(page.body);
-      if (previous_body_hash_ && *previous_body_hash_ == hash) {
-        throw PaginationError("page " + std::to_string(pages_) + " is identical to page " +
-                              std::to_string(pages_ - 1) + ": the server seems to ignore the \"" + spec_.param +
-                              "\" parameter (" + page.url + ")");
-      }
-      previous_body_hash_ = hash;
       position_ += spec_.type == PaginationType::Page ? 1 : static_cast<long>(page.record_count);
       return numbered_url(position_);
     }

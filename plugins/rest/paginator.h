@@ -1,18 +1,24 @@
 #pragma once
 // The pagination state machine of one stream: which URL to GET next, given what the last page brought.
 // It ends the stream on an empty page, on a missing cursor or next link, and refuses to loop: a cursor
-// or next URL seen before, or a page identical to the previous one (a server ignoring the page/offset
-// parameter), fails the stream with a message naming the repeated value. More than max_pages pages fail
+// or next URL seen before, a page identical to an earlier one (a server ignoring the page/offset
+// parameter, or handing out ever-new links to the same page: for cursor and next_url the cursor or link
+// in the body is left out of the comparison), or a next URL longer than kMaxUrlBytes (links that grow
+// each page) fails the stream with a message naming the repeated value. More than max_pages pages fail
 // too (stopping silently there would lose records, and in mirror mode delete them).
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "plugins/rest/exact_json.h"
 #include "plugins/rest/rest_settings.h"
 
 namespace zra::rest {
+
+// Longest next URL followed (servers and proxies commonly refuse longer request lines).
+inline constexpr size_t kMaxUrlBytes = 8192;
 
 class PaginationError : public std::runtime_error {
  public:
@@ -46,7 +52,11 @@ class Paginator {
 
  private:
   std::optional<std::string> decide(const PageResult& page);
+  // The URL the page's cursor, link or position leads to; nullopt when it names none.
+  std::optional<std::string> follow(const PageResult& page);
   std::string numbered_url(long value) const;
+  // Throws PaginationError when this page's content (see the file comment) was served before.
+  void check_not_repeated(const PageResult& page);
 
   PaginationSpec spec_;
   std::string first_url_;
@@ -57,7 +67,7 @@ class Paginator {
   bool finished_ = false;
   std::optional<std::string> error_;
   std::unordered_set<std::string> seen_;  // cursors or URLs
-  std::optional<size_t> previous_body_hash_;
+  std::unordered_map<size_t, long> page_by_hash_;  // content hash -> first page that had it
 };
 
 }  // namespace zra::rest

@@ -1,14 +1,16 @@
 #pragma once
 // Sends the REST plugin's HTTP requests at a bounded rate, retrying what a retry can cure: 429 (after
 // Retry-After, seconds or a date), 5xx and requests that got no answer (except TLS failures), with
-// exponential backoff and jitter. Time and randomness are injected so all of it is tested in
-// milliseconds. Not thread-safe: one instance serves one plugin instance (one call at a time).
+// exponential backoff and jitter, both timed by core/client/retry_timing (shared with the ZRA client).
+// Time and randomness are injected so all of it is tested in milliseconds. Not thread-safe: one instance
+// serves one plugin instance (one call at a time).
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/client/retry_timing.h"
 #include "core/common/clock.h"
 #include "core/http/http_transport.h"
 
@@ -16,7 +18,9 @@ namespace zra::rest {
 
 struct RetryPolicy {
   int max_retries = 5;                            // retries after the first attempt
-  std::chrono::milliseconds backoff_initial{500}; // first backoff; doubles per retry
+  // Full-jitter exponential backoff (core/client's BackoffPolicy): the n-th retry waits
+  // uniform[0,1) * min(backoff_max, backoff_initial * 2^(n-1)).
+  std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
   std::chrono::seconds retry_after_max{300};      // a longer Retry-After is not waited for
 };
@@ -24,9 +28,10 @@ struct RetryPolicy {
 // Receives one line for the host's log (warnings about retries). Lines are already redacted.
 using LogSink = std::function<void(int level, const std::string& message)>;
 
-// Parses a Retry-After value: delay seconds ("120"), an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
-// ISO-8601 instant ("2025-11-20T12:00:00Z"). A date in the past gives 0. nullopt when unparseable.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, Clock::WallTime now);
+// How long a Retry-After value asks to wait: delay seconds ("120", "1.5"), an HTTP-date ("Wed, 21 Oct 2015
+// 07:28:00 GMT") or an ISO-8601 instant ("2025-11-20T12:00:00Z"), read by core/client's parse_retry_after
+// (the ZRA client's own). A date in the past gives 0. nullopt when unparseable or negative.
+std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view value, Clock::WallTime now);
 
 class RequestSender {
  public:
@@ -44,12 +49,12 @@ class RequestSender {
 
  private:
   void wait_for_rate_slot();
-  std::chrono::milliseconds backoff(int retry);
 
   HttpTransport& transport_;
   Clock& clock_;
   RandomSource& random_;
   RetryPolicy policy_;
+  BackoffPolicy backoff_;
   std::chrono::nanoseconds interval_{0};
   std::optional<Clock::Instant> next_slot_;
   LogSink log_;

@@ -45,6 +45,13 @@ std::string strip_fragment(std::string_view s) {
   return std::string(hash == std::string_view::npos ? s : s.substr(0, hash));
 }
 
+// RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+bool is_scheme(std::string_view s) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '+' || c == '-' || c == '.'; });
+}
+
 }  // namespace
 
 UrlParts split_url(std::string_view url_in) {
@@ -111,7 +118,21 @@ std::string set_query_param(const std::string& url, const std::string& name, con
 
 std::string resolve_url(std::string_view base, std::string_view reference) {
   std::string ref = strip_fragment(reference);
-  if (ref.find("://") != std::string::npos && ref.find("://") < ref.find_first_of("/?")) return ref;
+  // RFC 3986 section 3.1: a scheme is everything before the first ':' when it stands before any '/' or
+  // '?' and has the scheme's syntax. "https:/x" or "mailto:x" has a scheme but no "//host": strictly it
+  // resolves to itself, which names no server, so it is refused rather than read as a relative path.
+  const size_t colon = ref.find(':');
+  if (colon != std::string::npos && colon < ref.find_first_of("/?")) {
+    if (!is_scheme(std::string_view(ref).substr(0, colon))) {
+      throw std::invalid_argument("the reference \"" + ref + "\" is not a URL: \"" + ref.substr(0, colon) +
+                                  ":\" is not a scheme, and a relative path's first segment cannot hold ':'");
+    }
+    if (ref.compare(colon, 3, "://") != 0) {
+      throw std::invalid_argument("the reference \"" + ref +
+                                  "\" has a scheme but no \"//host\", so it names no server");
+    }
+    return ref;
+  }
   UrlParts b = split_url(base);
   if (ref.rfind("//", 0) == 0) return b.scheme + ":" + ref;  // network-path reference
   std::string prefix = b.scheme + "://" + b.authority;

@@ -33,6 +33,8 @@ std::string append_query(std::string url, const QueryParams& params);
 std::string set_query_param(const std::string& url, const std::string& name, const std::string& value);
 
 // Resolves a reference from a response against `base` (RFC 3986 section 5.2, with dot segments removed).
+// Throws std::invalid_argument naming `reference` when it has a scheme but no "//host" ("https:/x",
+// "mailto:a@b": nothing to fetch) or a ':' in its first segment that is no scheme ("1a:b").
 std::string resolve_url(std::string_view base, std::string_view reference);
 
 }  // namespace zra::rest

@@ -63,6 +63,63 @@ long number(const std::map<std::string, std::string>& q, const std::string& key,
   return it == q.end() ? fallback : std::stol(it->second);
 }
 
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+// The /api/crm/ data. Times are all ISO-8601 UTC with 'Z', so text order is time order.
+json crm_accounts() {
+  return json::array({
+      {{"id", "a1"}, {"name", "Acme Corp"}, {"owner", {{"email", "Jane@Acme.example"}}},
+       {"revenue", json::parse("1250000.50")}, {"updated_at", "2025-11-20T12:00:00Z"}},
+      {{"id", "a2"}, {"name", "Café Crème"}, {"owner", nullptr}, {"revenue", "12345678901234.5"},
+       {"updated_at", "2025-11-21T09:30:00Z"}},
+      {{"id", "a3"}, {"name", "日本商事 😀"}, {"owner", {{"email", "kenji@nihon.example"}, {"name", "Kenji"}}},
+       {"updated_at", "2025-11-19T08:00:00.250Z"}},
+  });
+}
+json crm_contacts() {
+  return json::array({
+      {{"id", "k1"}, {"first", "Ann"}, {"last", "Lee"}, {"email", "ann@acme.example"},
+       {"account", {{"id", "a1"}}}, {"owner", {{"email", "jane@acme.example"}}}, {"updated_at", "2025-11-20T10:00:00Z"}},
+      {{"id", "k2"}, {"first", "Zoë"}, {"last", "Łukasiewicz"}, {"email", nullptr},
+       {"account", {{"id", "a2"}}}, {"updated_at", "2025-11-20T11:00:00Z"}},
+      {{"id", "k3"}, {"first", "Bad"}, {"last", "Email"}, {"email", "not-an-email"},
+       {"account", {{"id", "a1"}}}, {"owner", {{"email", "jane@acme.example"}}}, {"updated_at", "2025-11-20T12:00:00Z"}},
+      {{"id", "k4"}, {"first", ""}, {"last", "Tanaka"}, {"email", "tanaka@nihon.example"},
+       {"account", {{"id", "a3"}}}, {"owner", {{"email", "kenji@nihon.example"}}}, {"updated_at", "2025-11-20T13:00:00Z"}},
+  });
+}
+
+// The records of `all` updated after the query's updated_since (all of them without one).
+json updated_since(const json& all, const std::map<std::string, std::string>& q) {
+  auto it = q.find("updated_since");
+  if (it == q.end()) return all;
+  const std::string since = percent_decode(it->second);
+  json out = json::array();
+  for (const auto& r : all) {
+    if (r["updated_at"].get<std::string>() > since) out.push_back(r);
+  }
+  return out;
+}
+
+json slice_of(const json& all, long from, long count) {
+  json out = json::array();
+  for (long i = std::max(0L, from); i < from + count && i < static_cast<long>(all.size()); ++i) {
+    out.push_back(all[static_cast<size_t>(i)]);
+  }
+  return out;
+}
+
 Response reply(unsigned status, const std::string& body, const std::string& type = "application/json") {
   Response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, type);
@@ -90,6 +147,8 @@ class FakeCrmServer::Impl {
   std::map<std::string, int> hits_;  // per path (without query), for "fail first" routes
   std::set<std::string> valid_tokens_;
   int tokens_issued_ = 0;
+  json accounts_ = crm_accounts();
+  json contacts_ = crm_contacts();
 
  private:
   // One connection: read a request, answer it, repeat while the client keeps the connection alive.
@@ -226,6 +285,17 @@ class FakeCrmServer::Impl {
         {"id":"d2","amount":0.1,"notes":"multi\nline \"quoted\" é"}]}})");
     }
     if (path == "/api/echo/contacts") return reply(200, slice(0, 1).dump());
+    if (path == "/api/crm/accounts") {
+      long page = number(q, "page", 1), size = number(q, "per_page", 100);
+      return reply(200, json{{"data", slice_of(updated_since(accounts_, q), (page - 1) * size, size)}}.dump());
+    }
+    if (path == "/api/crm/contacts") {
+      const json selected = updated_since(contacts_, q);
+      const long from = q.count("cursor") ? std::stol(q.at("cursor").substr(5)) : 0;  // "after0", "after2"...
+      json body = {{"items", slice_of(selected, from, 2)}, {"paging", {{"next", nullptr}}}};
+      if (from + 2 < static_cast<long>(selected.size())) body["paging"]["next"] = "after" + std::to_string(from + 2);
+      return reply(200, body.dump());
+    }
     return reply(404, R"({"message":"no such route"})");
   }
 
@@ -258,6 +328,18 @@ int FakeCrmServer::tokens_issued() const {
 void FakeCrmServer::revoke_tokens() {
   std::lock_guard<std::mutex> lock(impl_->mu_);
   impl_->valid_tokens_.clear();
+}
+
+void FakeCrmServer::update_account(const std::string& id, const std::string& name, const std::string& updated_at) {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  for (auto& account : impl_->accounts_) {
+    if (account["id"] == id) {
+      account["name"] = name;
+      account["updated_at"] = updated_at;
+      return;
+    }
+  }
+  throw std::out_of_range("the fake CRM has no account " + id);
 }
 
 }  // namespace zra::rest_test

@@ -3,6 +3,10 @@
 // background thread, for driving the REST plugin end to end. It holds five contacts c1..c5 and serves
 // them under /api/<style>/contacts for every pagination style, every auth type (401 on wrong
 // credentials), and the faults the plugin must survive or report. See fake_crm_server.cpp for the routes.
+// Beside them, a small CRM for `zra-sync run`: accounts a1..a3 and contacts k1..k4 (k3's email is
+// invalid) under /api/crm/, filtered by `updated_since` (ISO-8601 UTC, records updated after it), with
+// nested owners ({"owner": {"email": ...}}); accounts by page (?page=N&per_page=M, {"data": [...]}),
+// contacts by cursor ({"items": [...], "paging": {"next": ...}}, 2 per page).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +42,8 @@ class FakeCrmServer {
   int tokens_issued() const;
   // Makes every token issued so far invalid (the API then answers 401 to them).
   void revoke_tokens();
+  // Changes account `id` of the /api/crm/ data: its name and updated_at. Throws std::out_of_range.
+  void update_account(const std::string& id, const std::string& name, const std::string& updated_at);
 
  private:
   class Impl;

@@ -14,7 +14,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// uniform() = 0.5, so a backoff of B waits exactly 0.75 * B.
+// uniform() = 0.5, so a (full-jitter) backoff of B waits exactly 0.5 * B.
 class HalfRandom : public RandomSource {
  public:
   double uniform() override { return 0.5; }
@@ -41,14 +41,18 @@ struct SenderFixture : ::testing::Test {
 
 TEST(RetryAfter, SecondsHttpDateAndIsoInstant) {
   const Clock::WallTime now = std::chrono::system_clock::from_time_t(1445412480);  // 2015-10-21T07:28:00Z
-  EXPECT_EQ(parse_retry_after("120", now), milliseconds(120000));
-  EXPECT_EQ(parse_retry_after(" 0 ", now), milliseconds(0));
-  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now), milliseconds(30000));
-  EXPECT_EQ(parse_retry_after("2015-10-21T07:29:00Z", now), milliseconds(60000));
-  EXPECT_EQ(parse_retry_after("2015-10-21T09:29:00.250+02:00", now), milliseconds(60000));
-  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), milliseconds(0));  // past
-  EXPECT_EQ(parse_retry_after("soon", now), std::nullopt);
-  EXPECT_EQ(parse_retry_after("", now), std::nullopt);
+  EXPECT_EQ(retry_after_delay("120", now), milliseconds(120000));
+  EXPECT_EQ(retry_after_delay(" 0 ", now), milliseconds(0));
+  EXPECT_EQ(retry_after_delay("1.5", now), milliseconds(1500));
+  EXPECT_EQ(retry_after_delay("Wed, 21 Oct 2015 07:28:30 GMT", now), milliseconds(30000));
+  EXPECT_EQ(retry_after_delay("2015-10-21T07:29:00Z", now), milliseconds(60000));
+  EXPECT_EQ(retry_after_delay("2015-10-21T09:29:00.250+02:00", now), milliseconds(60250));
+  EXPECT_EQ(retry_after_delay("Wed, 21 Oct 2015 07:00:00 GMT", now), milliseconds(0));  // past
+  EXPECT_EQ(retry_after_delay("soon", now), std::nullopt);
+  EXPECT_EQ(retry_after_delay("-3", now), std::nullopt);
+  EXPECT_EQ(retry_after_delay("", now), std::nullopt);
+  // Absurd values are clamped (to 100 years) by the shared parser, never overflowing: "too long to wait".
+  EXPECT_GT(retry_after_delay("99999999999999999999", now), milliseconds(std::chrono::hours(24 * 365 * 99)));
 }
 
 TEST_F(SenderFixture, Honours429RetryAfterThenSucceeds) {
@@ -70,8 +74,8 @@ TEST_F(SenderFixture, BacksOffExponentiallyOn5xxAndReturnsTheLastAnswer) {
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(s.last_attempts(), 4);
   EXPECT_EQ(transport.request_count(), 4u);
-  // 0.75 * (100, 200, 400)
-  EXPECT_EQ(clock.slept(), milliseconds(75 + 150 + 300));
+  // 0.5 * (100, 200, 400)
+  EXPECT_EQ(clock.slept(), milliseconds(50 + 100 + 200));
 }
 
 TEST_F(SenderFixture, BackoffIsCapped) {
@@ -79,8 +83,8 @@ TEST_F(SenderFixture, BackoffIsCapped) {
   for (int i = 0; i < 7; ++i) transport.push(500);
   RequestSender s = sender();
   EXPECT_EQ(s.send(get()).status, 500);
-  // 0.75 * (100, 200, 400, 800, 1000, 1000)
-  EXPECT_EQ(clock.slept(), milliseconds(75 + 150 + 300 + 600 + 750 + 750));
+  // 0.5 * (100, 200, 400, 800, 1000, 1000)
+  EXPECT_EQ(clock.slept(), milliseconds(50 + 100 + 200 + 400 + 500 + 500));
 }
 
 TEST_F(SenderFixture, DoesNotRetry4xx) {

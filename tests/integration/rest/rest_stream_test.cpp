@@ -156,6 +156,94 @@ TEST_F(StreamFixture, PageIgnoringTheParameterIsDetected) {
             "the \"page\" parameter (" + kBase + "/c?page=2)");
 }
 
+// Fuzz findings: next links that change on every page (growing relative links) while the page stays
+// the same must not loop until max_pages; a page identical to any earlier one stops the stream, and so
+// does a next URL longer than kMaxUrlBytes.
+TEST_F(StreamFixture, LinkHeaderGrowingRelativeLinksToTheSamePageStop) {
+  make();
+  int served = 0;
+  transport->on("GET", "/c", [&served](const HttpRequest&) {
+    // ?page=1 -> ./?page=1&x -> ./?page=1&x&x -> ...: new each time, always the same records.
+    return make_response(200, R"([{"id":1}])", {{"Link", "<./c?page=1" + std::string(++served, 'x') + ">; rel=\"next\""}});
+  });
+  size_t pages = 0;
+  EXPECT_EQ(read_error(json{{"path", "/c"}, {"pagination", {{"type", "link_header"}}}}, &pages),
+            "stream /c: pagination (link_header) after page 2: page 2 is identical to page 1: the server is serving "
+            "the same page again under another link; stopping instead of looping forever (" + kBase + "/c?page=1x)");
+  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(transport->request_count(), 2u);
+}
+
+TEST_F(StreamFixture, NextUrlInTheBodyIsLeftOutWhenComparingPages) {
+  make();
+  int served = 0;
+  transport->on("GET", "/c", [&served](const HttpRequest&) {
+    return make_response(200, R"({"data":[{"id":1}],"links":{"next":"./c?page=1)" + std::string(++served, '&') + R"("}})");
+  });
+  EXPECT_EQ(read_error(json{{"path", "/c"}, {"records", "/data"}, {"pagination", {{"type", "next_url"}}}}),
+            "stream /c: pagination (next_url) after page 2: page 2 is identical to page 1 (but for its next_url): the "
+            "server is serving the same page again under another link; stopping instead of looping forever (" +
+                kBase + "/c?page=1&)");
+}
+
+TEST_F(StreamFixture, CursorThatChangesOverTheSamePageStops) {
+  make();
+  int served = 0;
+  transport->on("GET", "/c", [&served](const HttpRequest&) {
+    return make_response(200, R"({"data":[{"id":1},{"id":2}],"next":"c)" + std::to_string(++served) + R"("})");
+  });
+  EXPECT_EQ(read_error(json{{"path", "/c"}, {"records", "/data"}, {"pagination", {{"type", "cursor"}}}}),
+            "stream /c: pagination (cursor) after page 2: page 2 is identical to page 1 (but for its cursor): the "
+            "server is serving the same page again under another cursor; stopping instead of looping forever (" +
+                kBase + "/c?cursor=c1)");
+}
+
+TEST_F(StreamFixture, APageIdenticalToAnyEarlierPageIsDetected) {
+  make();
+  transport->push(200, R"([{"id":1}])");
+  transport->push(200, R"([{"id":2}])");
+  transport->push(200, R"([{"id":1}])");  // a server cycling through its pages
+  size_t pages = 0;
+  EXPECT_EQ(read_error(json{{"path", "/c"}, {"pagination", {{"type", "offset"}, {"limit", 1}}}}, &pages),
+            "stream /c: pagination (offset) after page 3: page 3 is identical to page 1: the server seems to ignore "
+            "the \"offset\" parameter (" + kBase + "/c?offset=2&limit=1)");
+  EXPECT_EQ(pages, 3u);
+}
+
+TEST_F(StreamFixture, NextUrlLongerThanTheCapFails) {
+  make();
+  int served = 0;
+  transport->on("GET", "/c", [&served](const HttpRequest&) {
+    ++served;  // distinct records each page, but a link 3000 bytes longer each time
+    return make_response(200, R"({"data":[{"id":)" + std::to_string(served) + R"(}],"next":"c?q=)" +
+                                  std::string(3000 * static_cast<size_t>(served), 'a') + R"("})");
+  });
+  size_t pages = 0;
+  const std::string error =
+      read_error(json{{"path", "/c"}, {"records", "/data"}, {"pagination", {{"type", "next_url"}, {"next", "/next"}}}},
+                 &pages);
+  EXPECT_EQ(pages, 3u);  // 3 * 3000 bytes of link: the third page's next URL is past 8192
+  const std::string expected_start = "stream /c: pagination (next_url) after page 3: the next URL is " +
+                                     std::to_string(kBase.size() + 1 + 4 + 9000) +
+                                     " bytes long, more than the 8192 followed: the server seems to build ever "
+                                     "longer links (it starts with " + kBase + "/c?q=aaa";
+  EXPECT_EQ(error.substr(0, expected_start.size()), expected_start) << error;
+  EXPECT_EQ(error.substr(error.size() - 4), "...)");
+  EXPECT_LT(error.size(), 400u) << "the message quotes only the start of the URL";
+}
+
+// Fuzz finding: "https:/x" as a next link used to be followed as a relative path.
+TEST_F(StreamFixture, NextLinkWithASchemeButNoHostFailsNamingIt) {
+  make();
+  transport->push(200, R"({"data":[{"id":1}],"links":{"next":"https:/x"}})");
+  size_t pages = 0;
+  EXPECT_EQ(read_error(json{{"path", "/c"}, {"records", "/data"}, {"pagination", {{"type", "next_url"}}}}, &pages),
+            "stream /c: pagination (next_url) after page 1: the reference \"https:/x\" has a scheme but no "
+            "\"//host\", so it names no server");
+  EXPECT_EQ(pages, 1u);
+  EXPECT_EQ(transport->request_count(), 1u);
+}
+
 TEST_F(StreamFixture, MaxPagesFailsRatherThanTruncating) {
   make(json{{"max_pages", 2}});
   transport->on("GET", "/c", [](const HttpRequest& r) { return make_response(200, R"([{"u":")" + r.url + R"("}])"); });

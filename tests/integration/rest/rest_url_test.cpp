@@ -56,6 +56,33 @@ TEST(UrlBuilder, ResolvesReferencesAgainstThePageUrl) {
   EXPECT_THROW(split_url("/relative"), std::invalid_argument);
 }
 
+// Fuzz finding: "https:/x" (a scheme, one slash) was read as a relative path and resolved to
+// ".../v1/https:/x". A scheme without "//host" names no server: it is refused, naming the reference.
+TEST(UrlBuilder, RefusesAReferenceWithASchemeButNoHost) {
+  const std::string base = "https://crm.example/api/v1/contacts?page=1";
+  try {
+    resolve_url(base, "https:/x");
+    FAIL() << "https:/x was resolved";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "the reference \"https:/x\" has a scheme but no \"//host\", so it names no server");
+  }
+  EXPECT_THROW(resolve_url(base, "HTTP:x?page=2"), std::invalid_argument);
+  EXPECT_THROW(resolve_url(base, "mailto:sales@crm.example"), std::invalid_argument);
+  try {
+    resolve_url(base, "1a:b/c");
+    FAIL() << "1a:b/c was resolved";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "the reference \"1a:b/c\" is not a URL: \"1a:\" is not a scheme, and a relative path's "
+                           "first segment cannot hold ':'");
+  }
+  // A ':' after the first '/' or '?' is no scheme, and a full URL still resolves to itself.
+  EXPECT_EQ(resolve_url(base, "./a:b"), "https://crm.example/api/v1/a:b");
+  EXPECT_EQ(resolve_url(base, "?since=12:00"), "https://crm.example/api/v1/contacts?since=12:00");
+  EXPECT_EQ(resolve_url(base, "/x/y:z"), "https://crm.example/x/y:z");
+  EXPECT_EQ(resolve_url(base, "https://crm.example/x"), "https://crm.example/x");
+  EXPECT_EQ(resolve_url(base, "//crm.example:8443/x"), "https://crm.example:8443/x");
+}
+
 TEST(SecretMask, MasksSecretsTheirUrlFormAndQueryParams) {
   SecretMask mask;
   mask.add("s3cr3t/+=");

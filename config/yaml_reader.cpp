@@ -13,7 +13,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
-#include "config/utf8_check.h"
+#include "core/common/utf8.h"
 #include "core/common/errors.h"
 
 namespace zra {

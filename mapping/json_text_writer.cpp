@@ -6,34 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/utf8.h"
+
 namespace zra {
-namespace {
-
-bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence at s[i] (Unicode Table 3-7: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0. The lead byte is >= 0x80.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const size_t left = s.size() - i;
-  auto at = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && continuation(at(1)) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || !continuation(at(1)) || !continuation(at(2))) return 0;
-    if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
-    if (c == 0xED && at(1) > 0x9F) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || !continuation(at(1)) || !continuation(at(2)) || !continuation(at(3))) return 0;
-    if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
-    if (c == 0xF4 && at(1) > 0x8F) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
 
 bool append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -1,7 +1,7 @@
-// first_invalid_utf8 (config/utf8_check.h), the check that keeps Latin-1 config and mapping files out.
+// first_invalid_utf8 (core/common/utf8.h), the check that keeps Latin-1 config and mapping files out.
 #include <gtest/gtest.h>
 
-#include "config/utf8_check.h"
+#include "core/common/utf8.h"
 
 namespace zra {
 namespace {

@@ -26,7 +26,7 @@ using state_sqlite::Transaction;
 //    its rows are deleted. Settled and abandoned batches are deleted: the journal only ever holds the
 //    few batches of a run that died, and the file does not grow with history.
 //  - runs: one row per run (history for `state show`). cursors: one `since` value per source stream.
-//  - Mirror-mode marks are not here: they live in a TEMP table of the connection (state_mirror.cpp).
+//  - Mirror mode needs no table of its own: the planner merge-joins the run's sorted records with this one.
 const std::vector<const char*> kMigrations = {
     R"sql(
 CREATE TABLE records (

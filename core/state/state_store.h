@@ -137,18 +137,6 @@ class StateStore {
   // Drops a batch ZRA did not accept, without touching records. Throws StateError for an unknown batch.
   void abandon_batch(int64_t batch_id);
 
-  // Mirror mode. mark_seen records ids read in this run (call per source batch); an id read by ANY stream
-  // of the type counts as seen, so a record that moved between streams is never deleted. Marks live in a
-  // temporary table of this store (on disk, not in RAM) and vanish with it: a killed run deletes nothing.
-  void mark_seen(const std::string& run_id, ObjectType type, const std::string& stream,
-                 const std::vector<std::string>& ids);
-  // Calls fn for every id of `stream` that ZRA holds (confirmed_hash set) and mark_seen did not mark in
-  // this run, in crm_id order, 1,000 at a time (memory stays flat). Call once every stream of the type
-  // was read completely.
-  void for_each_unseen_confirmed(const std::string& run_id, ObjectType type, const std::string& stream,
-                                 const std::function<void(const std::string& crm_id)>& fn);
-  // How many ids of `stream` ZRA holds: the base of max_delete_fraction.
-  int64_t count_confirmed(ObjectType type, const std::string& stream);
 
   // Source cursors (`since`): the newest source modification time confirmed for a stream.
   std::optional<std::string> cursor(const std::string& source, const std::string& stream);

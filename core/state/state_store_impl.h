@@ -27,7 +27,6 @@ struct StateStore::Impl {
   std::mutex mu;
   state_sqlite::SqliteConnection db;  // before `statements`, so statements are finalised first
   std::unordered_map<const char*, std::unique_ptr<state_sqlite::SqliteStatement>> statements;
-  bool seen_table_ready = false;
 };
 
 // The columns read_record_state() expects, in order; a macro so it concatenates into SQL literals.

@@ -117,7 +117,6 @@ TEST_F(Journal, AConfirmedDeletionLeavesNothingConfirmed) {
   EXPECT_EQ(s.payload_hash, "del-hash");
   EXPECT_EQ(s.confirmed_hash, "");
   EXPECT_EQ(s.run_id, "run-2");
-  EXPECT_EQ(store().count_confirmed(ObjectType::Account, "accounts"), 0);
 }
 
 TEST_F(Journal, RejectedKeepsTheRejectedHashAndWhatZraStillHolds) {

@@ -32,7 +32,10 @@ ASAN_FLAGS = -DCMAKE_BUILD_TYPE=Debug -DZRA_SANITIZE=ON -DZRA_BUILD_BENCH=OFF -D
 test-asan: deps
 	@cmake -S . -B $(BUILD)-asan $(ASAN_FLAGS) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)-asan -j $(JOBS)
-	@cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest -j $(JOBS) --output-on-failure --timeout 1200 -LE no-asan
+	@cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+	  ctest -j $(JOBS) --output-on-failure --timeout 1200 -LE no-asan
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

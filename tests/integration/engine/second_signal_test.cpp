@@ -106,7 +106,8 @@ TEST_P(SecondSignalTest, ExitsAtOnceLeavingAConsistentStateTheNextRunCompletes) 
   EXPECT_NE(rerun.err.find("\"journal.resume\""), std::string::npos) << rerun.err;
   EXPECT_EQ(import_items(), kValidLeads) << "no record of a task in flight was sent again";
   std::set<std::string> ids;
-  for (const auto& [id, record] : stored("lead").items()) ids.insert(id);
+  const nlohmann::json leads = stored("lead");  // items() refers to it: it must outlive the loop
+  for (const auto& [id, record] : leads.items()) ids.insert(id);
   std::set<std::string> want;
   for (int i = 0; i < kValidLeads; ++i) want.insert("L" + std::to_string(i));
   EXPECT_EQ(ids, want);

@@ -21,13 +21,4 @@ bool block_if_dependency_failed(ObjectType type, const PlannedRecord& rec, Failu
   return true;
 }
 
-void drop_blocked_records(ObjectType type, std::vector<PlannedRecord>& records, FailureCauses& causes,
-                          RunReport& report) {
-  std::vector<PlannedRecord> sendable;
-  for (auto& rec : records) {
-    if (!block_if_dependency_failed(type, rec, causes, report)) sendable.push_back(std::move(rec));
-  }
-  records = std::move(sendable);
-}
-
 }  // namespace zra

@@ -302,6 +302,13 @@ std::string check_time_format(const std::string& format) {
     if (format[i] != '%') continue;
     size_t j = i + 1;
     while (j < format.size() && format[j] >= '0' && format[j] <= '9') ++j;  // field width
+    // date::parse accumulates a width in an int without a bound (fuzz finding 17); no field needs more
+    // than two digits, so longer widths are refused here rather than handed to it.
+    if (j - (i + 1) > 2) {
+      const size_t end = std::min(j + 1, format.size());
+      return "field width " + in_quotes(format.substr(i, end - i)) + " in format " + in_quotes(format) +
+             " is too wide (at most 2 digits, e.g. %4Y)";
+    }
     if (j < format.size() && (format[j] == 'E' || format[j] == 'O')) ++j;  // modifier
     if (j >= format.size()) return "format " + in_quotes(format) + " ends with an incomplete conversion";
     char c = format[j];

@@ -103,6 +103,9 @@ TEST(MappingCompileErrors, BadFormats) {
   EXPECT_WHERE(compile_error(ObjectType::Deal, "fields:\n  modify_time: { from: T, format: \"%Y-%m-%d %\" }\n"), 2,
                std::string(kPrefix) + ".fields.modify_time.format",
                "format '%Y-%m-%d %' ends with an incomplete conversion");
+  EXPECT_WHERE(compile_error(ObjectType::Deal, "fields:\n  close_date: { from: D, format: \"%d.%m.%4444444444Y\" }\n"), 2,
+               std::string(kPrefix) + ".fields.close_date.format",
+               "field width '%4444444444Y' in format '%d.%m.%4444444444Y' is too wide (at most 2 digits, e.g. %4Y)");
   EXPECT_WHERE(compile_error(ObjectType::Deal, "fields:\n  amount: { from: A, format: \"%Y\" }\n"), 2,
                std::string(kPrefix) + ".fields.amount.format",
                "'format' applies only to date and datetime fields; 'amount' is number");

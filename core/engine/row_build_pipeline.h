@@ -1,0 +1,95 @@
+#pragma once
+// Reads one stream and builds its rows on several threads at once, handing the results back in read
+// order. A row's build (mapping, validation, JSON body, hash) is pure and is most of the local cost, and
+// reading (the plugin, or decoding its child process's frames) is the rest: on a machine with more than
+// one core both run beside each other and beside the caller, which spools what comes back.
+//
+// Order is kept batch by batch, so reports, counters and the duplicate tie-break are exactly what a
+// single thread would make. Memory is bounded: at most `max_batches` batches exist at once (read, being
+// built, or built and waiting for the caller); the reader waits when they are all taken.
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "core/common/source_row.h"
+#include "core/engine/record_builder.h"
+
+namespace zra {
+
+using BuiltRow = std::variant<PlannedRecord, RowFailure>;
+
+// One batch as the plugin returned it, with the build of each row (nullopt for a row that carries a
+// source error: there is nothing to build).
+struct BuiltBatch {
+  std::vector<SourceRow> rows;
+  std::vector<std::optional<BuiltRow>> built;
+};
+
+struct PipelineShape {
+  size_t builders = 0;     // threads building rows; 0 = one per core, at most 4
+  size_t max_batches = 0;  // batches in flight; 0 = 2 per builder + 2
+
+  // The default shape, with `builders` from ZRA_SYNC_BUILD_THREADS when it is set (a whole number from
+  // 1 to 64; e.g. 1 keeps a run on a busy machine to the reader and one builder). Throws UsageError
+  // naming the variable for any other value.
+  static PipelineShape from_environment();
+};
+
+class RowBuildPipeline {
+ public:
+  // Fills its argument with the next batch of rows; false at the end (StreamReader::next's contract).
+  using BatchReader = std::function<bool(std::vector<SourceRow>&)>;
+
+  // Starts reading with `read` (on a thread of its own; called from one thread at a time) and building
+  // with `builder`, which must outlive the pipeline. When `stop` becomes true, reading stops after the
+  // current batch.
+  RowBuildPipeline(BatchReader read, const RecordBuilder& builder, const std::atomic<bool>& stop,
+                   PipelineShape shape = {});
+  // Stops reading and building and joins the threads (waits for a read in progress to return).
+  ~RowBuildPipeline();
+  RowBuildPipeline(const RowBuildPipeline&) = delete;
+  RowBuildPipeline& operator=(const RowBuildPipeline&) = delete;
+
+  // The next batch in read order, fully built. False at the end of the stream or once `stop` is set.
+  // When reading failed (SourceError) or a build threw (resource exhaustion only), every batch read
+  // before the failure is handed out first, then next() rethrows it, and again on every later call.
+  // Called from one thread.
+  bool next(BuiltBatch& out);
+
+  size_t builders() const { return builders_.size(); }
+
+ private:
+  enum class SlotState { Read, Building, Built, Failed };
+  struct Slot {
+    SlotState state = SlotState::Read;
+    BuiltBatch batch;
+    std::exception_ptr failure;  // Failed: what the build threw
+  };
+
+  void read_loop();
+  void build_loop();
+
+  BatchReader read_;
+  const RecordBuilder& builder_;
+  const std::atomic<bool>& stop_;
+  size_t max_batches_;
+
+  std::mutex mu_;
+  std::condition_variable changed_;  // any change of slots_, ended_, quitting_
+  std::deque<Slot> slots_;           // in read order; the front is the next to hand out
+  bool ended_ = false;               // the reader is done (end of stream, stop, or failure)
+  bool quitting_ = false;            // the pipeline is being destroyed
+  std::exception_ptr failure_;       // what ended reading (after the batches in slots_)
+  std::thread reader_thread_;
+  std::vector<std::thread> builders_;
+};
+
+}  // namespace zra

@@ -19,6 +19,15 @@ bool spool_order(const PlannedRecord& a, const PlannedRecord& b) {
   return c != 0 ? c < 0 : a.sequence < b.sequence;
 }
 
+// The positions of `chunk` in spool order: sorting indexes moves 4 bytes per swap instead of a record's
+// eight members.
+std::vector<uint32_t> spool_permutation(const std::vector<PlannedRecord>& chunk) {
+  std::vector<uint32_t> order(chunk.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&chunk](uint32_t a, uint32_t b) { return spool_order(chunk[a], chunk[b]); });
+  return order;
+}
+
 // Reads one run file and removes it once read (or abandoned), so the disk is given back early.
 class FileRecordSource : public RecordSource {
  public:
@@ -166,9 +175,8 @@ void RecordSpool::spill() {
   for (size_t t = 0; t < chunks_.size(); ++t) {
     auto& chunk = chunks_[t];
     if (chunk.empty()) continue;
-    std::sort(chunk.begin(), chunk.end(), spool_order);
     SpoolFileWriter writer(dir_.new_file(type_stem(static_cast<ObjectType>(t))), origins_, limits_.io_buffer_bytes);
-    for (const auto& r : chunk) writer.write(r);
+    for (uint32_t i : spool_permutation(chunk)) writer.write(chunk[i]);
     writer.finish();
     log_debug("spool.spilled", "wrote " + std::to_string(chunk.size()) + " records to " + writer.path(),
               {{"bytes", writer.bytes()}});

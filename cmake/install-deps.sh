@@ -8,6 +8,7 @@ PACKAGES=(
   libcpprest-dev libboost-system-dev libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev libhowardhinnant-date-dev
   unixodbc unixodbc-dev libsqliteodbc odbc-postgresql postgresql sqlite3 tzdata
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-yaml python3-jsonschema miller curl jq procps time systemd util-linux

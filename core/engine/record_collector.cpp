@@ -37,7 +37,8 @@ struct BatchCounts {
 
 }  // namespace
 
-PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only) {
+PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only,
+                                 const std::atomic<bool>* stop) {
   for (const auto& source : config.sources) {
     bool wanted = false;
     for (const auto& stream : source.streams) wanted = wanted || only.count(stream.object) > 0;
@@ -51,8 +52,9 @@ PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, con
       if (named != nullptr && e.exit_code() == kExitUsage) named->fail(e.what());
       throw;
     }
-    instances_.push_back(SourceInstance::create(plugin, source.name, source.settings,
-                                                isolation_for(parse_isolation(source.isolation))));
+    IsolationOptions isolation = isolation_for(parse_isolation(source.isolation));
+    isolation.cancel = stop;
+    instances_.push_back(SourceInstance::create(plugin, source.name, source.settings, isolation));
     SourceInstance* inst = instances_.back().get();
     named_instances_.emplace_back(source.name, inst);
     for (const auto& stream : source.streams) {
@@ -156,6 +158,12 @@ StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool
     }
     outcome.complete = !stop_.load() && !source_errors;
   } catch (const SourceError& e) {
+    if (stop_.load()) {  // the run is stopping: its plugin process was killed on purpose, not a source failure
+      log_info("stream.stopped", "stopped reading " + ps.source->name + "/" + ps.stream->name + ": " + e.what(),
+               {{"source", ps.source->name}, {"stream", ps.stream->name}});
+      outcome.complete = false;
+      return outcome;
+    }
     log_error("stream.failed", e.what(), {{"source", ps.source->name}, {"stream", ps.stream->name}});
     report_.add_failure({std::string(to_string(type)), "", ps.source->name, ps.stream->name,
                          ps.source->name + "/" + ps.stream->name, Phase::Source, "",

@@ -31,9 +31,12 @@ struct PreparedStream {
 
 // Loads each source's plugin, validates its settings and streams, and compiles the mappings of the
 // selected types. Throws ConfigError / PluginError (exit 2) before anything is read or sent.
+// `stop` (optional, must outlive this): once true, a plugin process the run waits for is killed within
+// IsolationOptions::kCancelCheck instead of after its read timeout.
 class PreparedSources {
  public:
-  PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only);
+  PreparedSources(const SyncConfig& config, PluginHost& host, const std::set<ObjectType>& only,
+                  const std::atomic<bool>* stop = nullptr);
   ~PreparedSources();
   const std::vector<PreparedStream>& streams() const { return streams_; }
   // Runs each plugin's optional connectivity check; returns "source: message" for each failure.

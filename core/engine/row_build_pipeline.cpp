@@ -109,9 +109,14 @@ void RowBuildPipeline::build_loop() {
 
 bool RowBuildPipeline::next(BuiltBatch& out) {
   std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [&] {
+  auto ready = [&] {
     return slots_.empty() ? ended_ : slots_.front().state == SlotState::Built || slots_.front().state == SlotState::Failed;
-  });
+  };
+  // `stop` is set by a signal handler, which cannot notify: look at it between short waits.
+  while (!ready()) {
+    if (stop_.load()) return false;
+    changed_.wait_for(lock, kStopCheck);
+  }
   if (slots_.empty()) {
     if (failure_) std::rethrow_exception(failure_);
     return false;

@@ -8,6 +8,7 @@
 // single thread would make. Memory is bounded: at most `max_batches` batches exist at once (read, being
 // built, or built and waiting for the caller); the reader waits when they are all taken.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -58,13 +59,15 @@ class RowBuildPipeline {
   RowBuildPipeline(const RowBuildPipeline&) = delete;
   RowBuildPipeline& operator=(const RowBuildPipeline&) = delete;
 
-  // The next batch in read order, fully built. False at the end of the stream or once `stop` is set.
+  // The next batch in read order, fully built. False at the end of the stream, or once `stop` is set
+  // (within kStopCheck, even while the reader waits for a plugin).
   // When reading failed (SourceError) or a build threw (resource exhaustion only), every batch read
   // before the failure is handed out first, then next() rethrows it, and again on every later call.
   // Called from one thread.
   bool next(BuiltBatch& out);
 
   size_t builders() const { return builders_.size(); }
+  static constexpr std::chrono::milliseconds kStopCheck{50};
 
  private:
   enum class SlotState { Read, Building, Built, Failed };

@@ -76,7 +76,7 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
   report.stream_failures_to(spool_dir.path().string());
 
   PluginHost host(config.plugin_paths);
-  PreparedSources sources(config, host, options.only);
+  PreparedSources sources(config, host, options.only, &stop);
   std::unique_ptr<ZraConnection> connection;
   if (!options.dry_run) connection = std::make_unique<ZraConnection>(config, clock);
 

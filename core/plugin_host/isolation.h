@@ -3,6 +3,7 @@
 // gets a child process (`zra-sync __source-host`, fork+exec of the running program) that loads the plugin
 // and streams its rows back over a socket (source_frame.h); the host never calls plugin code during a run,
 // so a plugin that crashes, aborts or hangs fails its stream instead of the run.
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ struct IsolationOptions {
   // A child that sends nothing for this long while the host waits for it (create, open, the next batch)
   // is taken as hung: killed, and its stream fails.
   std::chrono::milliseconds read_timeout{std::chrono::minutes(10)};
+  // When set: once it is true, a wait for the child (create, open, the next batch) ends within
+  // kCancelCheck: the child is killed and the call fails ("stopped ... and was killed"). The run's stop
+  // flag, so that SIGTERM does not wait out the read timeout of a plugin that hangs. Must outlive the source.
+  const std::atomic<bool>* cancel = nullptr;
+  static constexpr std::chrono::milliseconds kCancelCheck{100};
 };
 
 // "process" or "in_process" (the config's `sources[].isolation`); throws std::invalid_argument otherwise.

@@ -122,8 +122,13 @@ class ProcessState {
         throw ChildLost{"sent nothing for " + seconds_text(options_.read_timeout) +
                         " (hung? the read timeout) and was killed"};
       }
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        kill();
+        throw ChildLost{"was stopped (the run is stopping) and was killed"};
+      }
+      const int64_t slice = options_.cancel != nullptr ? IsolationOptions::kCancelCheck.count() : 60000;
       pollfd p{child_->fd(), POLLIN, 0};
-      int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 60000)));
+      int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), slice)));
       if (r < 0 && errno == EINTR) continue;
       if (r == 0) continue;
       ssize_t n = ::recv(child_->fd(), decoder_.prepare(kReadChunk), kReadChunk, 0);

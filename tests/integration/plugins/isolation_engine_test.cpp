@@ -2,6 +2,7 @@
 // beside a good CSV source: the run finishes with exit 1, the good records reach ZRA, and errors.jsonl
 // reports the crash as the bad stream's source failure.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -128,6 +129,49 @@ TEST_F(IsolationStopTest, SigtermStopsTheRunAndReapsTheSourceHost) {
   EXPECT_EQ(wait_for(p), 130) << read_text(p.err_file);
   // Reaped by zra-sync itself: not even a zombie is left.
   EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(hosts[0]))) << "source host " << hosts[0] << " left";
+}
+
+// SIGTERM while the plugin hangs: the run does not wait out the read timeout (10 minutes by default): the
+// source host is killed, the run exits 130 and the stream is not reported as a source failure.
+TEST_F(IsolationStopTest, SigtermWhileThePluginHangsDoesNotWaitForTheReadTimeout) {
+  write_config(
+      "  - name: stuck\n"
+      "    plugin: fixture_hangs\n"
+      "    streams:\n"
+      "      - { name: leads, object: lead, label: x, size: 1500, fail_at_row: 1000,\n"
+      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" + std::string(kTime) +
+          "\" } } } }\n",
+      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
+  register_crm();
+  Spawned p = spawn_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"},
+                            (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
+                            {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
+  std::vector<int> hosts;
+  for (int i = 0; i < 1000 && hosts.empty(); ++i) {
+    hosts = source_hosts_of(p.pid);
+    if (hosts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(hosts.size(), 1u) << read_text(p.err_file);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first 1000 rows read, now hanging
+  ::kill(p.pid, SIGTERM);
+  // The read timeout is 600 s: anything near it means the stop did not reach the wait.
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 600 && !exited; ++i) {
+    exited = waitpid(p.pid, &status, WNOHANG) == p.pid;
+    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!exited) {
+    ::kill(p.pid, SIGKILL);
+    waitpid(p.pid, &status, 0);
+    FAIL() << "still running 60 s after SIGTERM\n" << read_text(p.err_file);
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << read_text(p.err_file);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << read_text(p.err_file);
+  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(hosts[0]))) << "source host " << hosts[0] << " left";
+  for (const auto& e : report_errors()) {
+    EXPECT_NE(e["phase"], "source") << "a stop is not a source failure: " << e.dump();
+  }
 }
 
 }  // namespace

@@ -107,9 +107,9 @@ void compile_time_options(const ConfigNode& field, const FieldSpec& target, Fiel
   step.time = context.default_time;
   if (format != nullptr) {
     step.time.format = scalar_text(*format, "format", "a date format, e.g. \"%d.%m.%Y\"");
-    std::string problem = check_time_format(step.time.format);
-    if (!problem.empty()) format->fail(problem);
-    step.time.fast_format = NumericTimeFormat::compile(step.time.format);
+    std::string problem;
+    step.time.reader = compile_time_format(step.time.format, problem);
+    if (!step.time.reader) format->fail(problem);
   }
   if (zone != nullptr) {
     const std::string& name = scalar_text(*zone, "timezone", "an IANA time zone name");

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <sstream>
 #include <vector>
 
 #include <date/date.h>
@@ -84,20 +83,6 @@ bool parse_iso(std::string_view s, ParsedTime& out) {
   if (i != s.size() || oh > 23 || om > 59) return false;
   out.has_offset = true;
   out.offset = minutes{sign * (oh * 60 + om)};
-  return true;
-}
-
-// date::parse through a per-thread stream: building a stream per value would dominate the cost.
-bool parse_with_format(std::string_view s, const std::string& format, ParsedTime& out) {
-  thread_local std::istringstream in;
-  in.clear();
-  in.str(std::string(s));
-  minutes offset = minutes::min();  // date leaves it untouched unless the format read %z
-  date::from_stream(in, format.c_str(), out.local, static_cast<std::string*>(nullptr), &offset);
-  if (in.fail()) return false;
-  if (in.peek() != std::char_traits<char>::eof()) return false;  // text left over
-  out.has_offset = offset != minutes::min();
-  out.offset = out.has_offset ? offset : minutes{0};
   return true;
 }
 
@@ -212,18 +197,16 @@ std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 bool parse(std::string_view text, const TimeSpec& spec, const char* what, const char* example, ParsedTime& parsed,
            std::string& error) {
   bool ok = false;
-  LocalFields fields;
   if (spec.format.empty()) {
     ok = parse_iso(text, parsed);
-  } else if (spec.fast_format && spec.fast_format->read(text, fields)) {
-    date::year_month_day ymd{date::year{fields.year}, date::month{static_cast<unsigned>(fields.month)},
-                             date::day{static_cast<unsigned>(fields.day)}};
-    parsed.local = LocalMs{date::local_days{ymd}} + std::chrono::hours{fields.hour} + minutes{fields.minute} +
-                   std::chrono::seconds{fields.second} + milliseconds{fields.millisecond};
-    parsed.has_offset = false;
-    ok = true;
   } else {
-    ok = parse_with_format(text, spec.format, parsed);
+    ParsedFields fields;
+    ok = spec.reader && spec.reader->read(text, fields);
+    if (ok) {
+      parsed.local = LocalMs{milliseconds{fields.local_ms}};
+      parsed.has_offset = fields.has_offset;
+      parsed.offset = minutes{fields.offset_minutes};
+    }
   }
   if (ok) return true;
   if (spec.format.empty()) {
@@ -295,48 +278,52 @@ bool to_iso_date(std::string_view text, const TimeSpec& spec, std::string& out, 
   return true;
 }
 
-std::string check_time_format(const std::string& format) {
-  static const std::string_view kKnown = "%ABCDFGHIMRSTUVWXYZabcdeghjmnprtuwxyz";
+std::optional<TimeFormat> compile_time_format(const std::string& format, std::string& problem) {
+  std::optional<TimeFormat> reader = TimeFormat::compile(format, problem);
+  if (!reader) return std::nullopt;
   bool year = false, month = false, day = false, day_of_year = false;
-  for (size_t i = 0; i < format.size(); ++i) {
-    if (format[i] != '%') continue;
+  std::string writer_format;  // date::format writes neither widths nor %OC: the sample leaves them out
+  for (size_t i = 0; i < format.size(); ++i) {  // compile checked the shape: '%', width, modifier, letter
+    if (format[i] != '%') {
+      writer_format += format[i];
+      continue;
+    }
     size_t j = i + 1;
-    while (j < format.size() && format[j] >= '0' && format[j] <= '9') ++j;  // field width
-    // date::parse accumulates a width in an int without a bound (fuzz finding 17); no field needs more
-    // than two digits, so longer widths are refused here rather than handed to it.
-    if (j - (i + 1) > 2) {
-      const size_t end = std::min(j + 1, format.size());
-      return "field width " + in_quotes(format.substr(i, end - i)) + " in format " + in_quotes(format) +
-             " is too wide (at most 2 digits, e.g. %4Y)";
+    while (format[j] >= '0' && format[j] <= '9') ++j;
+    writer_format += '%';
+    if (format[j] == 'E' || format[j] == 'O') {
+      if (format[j + 1] != 'C') writer_format += format[j];
+      ++j;
     }
-    if (j < format.size() && (format[j] == 'E' || format[j] == 'O')) ++j;  // modifier
-    if (j >= format.size()) return "format " + in_quotes(format) + " ends with an incomplete conversion";
     char c = format[j];
-    if (kKnown.find(c) == std::string_view::npos) {
-      return "unknown conversion " + in_quotes(format.substr(i, j - i + 1)) + " in format " + in_quotes(format);
-    }
-    year = year || c == 'Y' || c == 'y' || c == 'F' || c == 'D' || c == 'x';
-    month = month || c == 'm' || c == 'b' || c == 'B' || c == 'h' || c == 'F' || c == 'D' || c == 'x';
-    day = day || c == 'd' || c == 'e' || c == 'F' || c == 'D' || c == 'x';
+    writer_format += c;
+    year = year || c == 'Y' || c == 'y' || c == 'F' || c == 'D';
+    month = month || c == 'm' || c == 'b' || c == 'B' || c == 'h' || c == 'F' || c == 'D';
+    day = day || c == 'd' || c == 'e' || c == 'F' || c == 'D';
     day_of_year = day_of_year || c == 'j';
     i = j;
   }
   if (!year || !((month && day) || day_of_year)) {
-    return "format " + in_quotes(format) + " does not name a full date (it needs a year, a month and a day, e.g. %Y-%m-%d)";
+    problem = "format " + in_quotes(format) +
+              " does not name a full date (it needs a year, a month and a day, e.g. %Y-%m-%d)";
+    return std::nullopt;
   }
-  // What the format writes, it must read back: catches conversions that cannot be parsed in sequence.
+  // What the format writes, it must read back: catches conversions that cannot be read in sequence
+  // (%Y%m%d%H without separators is fine; %I without %p is not; %1d does not read "20").
   try {
     SysMs sample = date::sys_days{date::year{2025} / 11 / 20} + std::chrono::hours{13} + minutes{45} +
                    std::chrono::seconds{56};
-    std::string written = date::format(format.c_str(), sample);
-    ParsedTime parsed;
-    if (!parse_with_format(written, format, parsed)) {
-      return "format " + in_quotes(format) + " cannot read back the text it describes ('" + written + "')";
+    std::string written = date::format(writer_format.c_str(), sample);
+    ParsedFields parsed;
+    if (!reader->read(written, parsed)) {
+      problem = "format " + in_quotes(format) + " cannot read back the text it describes ('" + written + "')";
+      return std::nullopt;
     }
   } catch (const std::exception& e) {
-    return "format " + in_quotes(format) + " cannot be used: " + e.what();
+    problem = "format " + in_quotes(format) + " cannot be used: " + e.what();
+    return std::nullopt;
   }
-  return "";
+  return reader;
 }
 
 }  // namespace zra::mapping_detail

@@ -1,13 +1,13 @@
 #pragma once
 // Date and date-time conversion of the mapping engine: source text (ISO-8601 forms, or a strftime-style
-// `format` read with date::parse) in a field's IANA zone -> "YYYY-MM-DDTHH:MM:SS[.mmm]Z" or "YYYY-MM-DD".
+// `format` read with TimeFormat) in a field's IANA zone -> "YYYY-MM-DDTHH:MM:SS[.mmm]Z" or "YYYY-MM-DD".
 // A local time a DST change repeats means the earlier instant; one a DST change skips is an error.
 // The zone is looked up once when the mapping is compiled (TimeSpec::zone), never here.
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "mapping/numeric_time_format.h"
+#include "mapping/time_format.h"
 
 namespace date {
 class time_zone;
@@ -17,7 +17,7 @@ namespace zra::mapping_detail {
 
 struct TimeSpec {
   std::string format;                     // strftime-style; empty: the ISO-8601 forms
-  std::optional<NumericTimeFormat> fast_format;  // NumericTimeFormat::compile(format), when it applies
+  std::optional<TimeFormat> reader;       // compile_time_format(format); set whenever format is
   const date::time_zone* zone = nullptr;  // nullptr: UTC
   std::string zone_name = "UTC";          // for messages
 };
@@ -33,8 +33,10 @@ bool to_utc_datetime(std::string_view text, const TimeSpec& spec, std::string& o
 // explicit offset if it has one). Same forms and errors as to_utc_datetime. Thread-safe.
 bool to_iso_date(std::string_view text, const TimeSpec& spec, std::string& out, std::string& error);
 
-// "" when `format` can read dates with date::parse, else what is wrong with it ("unknown conversion
-// '%Q'", "does not name a full date ..."). Used when a mapping is compiled.
-std::string check_time_format(const std::string& format);
+// The reader of `format` (for TimeSpec::reader), or nullopt with `problem` set to what is wrong with it
+// ("unknown conversion '%Q' in format ...", "conversion '%U' ... is not supported ...", "format ... does
+// not name a full date ...", "... cannot read back the text it describes ..."). Used when a mapping is
+// compiled.
+std::optional<TimeFormat> compile_time_format(const std::string& format, std::string& problem);
 
 }  // namespace zra::mapping_detail

@@ -114,6 +114,40 @@ TEST(MappingCompileErrors, BadFormats) {
                "'timezone' applies only to date and datetime fields; 'stage' is string");
 }
 
+// The conversions the mapping's date reader does not support are refused when the mapping is loaded.
+TEST(MappingCompileErrors, UnsupportedFormatConversions) {
+  auto format_error = [](const std::string& format) {
+    return compile_error(ObjectType::Deal, "fields:\n  close_date:\n    from: D\n    format: \"" + format + "\"\n");
+  };
+  const std::string where = std::string(kPrefix) + ".fields.close_date.format";
+  const std::string supported =
+      " is not supported (supported: %Y %y %C %m %d %e %H %I %M %S %p %b %B %h %a %A %j %z %F %T %R %D %r %n %t %%)";
+  for (const char* conversion : {"%c", "%x", "%X", "%U", "%W", "%V", "%G", "%g", "%u", "%w"}) {
+    const std::string format = std::string("%Y-%m-%d ") + conversion;
+    EXPECT_WHERE(format_error(format), 4, where, "conversion '" + std::string(conversion) + "' in format '" + format +
+                                                     "'" + supported);
+  }
+  EXPECT_WHERE(format_error("%Y-%U"), 4, where, "conversion '%U' in format '%Y-%U'" + supported);
+  EXPECT_WHERE(format_error("%F %T %Z"), 4, where,
+               "conversion '%Z' in format '%F %T %Z' is not supported: a time zone abbreviation such as CST names no "
+               "single offset (use %z for an offset in the text, or the field's timezone)");
+  EXPECT_WHERE(format_error("%OY-%m-%d"), 4, where,
+               "conversion '%OY' in format '%OY-%m-%d' is not supported (the E and O modifiers apply only to %EY "
+               "%Ey %EC %Ez %Od %Oe %OH %OM %Om %OS %Oy %OC %Oz)");
+  EXPECT_WHERE(format_error("%d %5b %Y"), 4, where,
+               "field width in '%5b' in format '%d %5b %Y' is not supported (a width applies only to %Y %y %C %m %d "
+               "%e %H %I %M %S %j %F)");
+  EXPECT_WHERE(format_error("%0Y-%m-%d"), 4, where, "field width '%0Y' in format '%0Y-%m-%d' must be 1 to 99");
+  EXPECT_WHERE(format_error("%d.%m.%Y %I:%M"), 4, where,
+               "format '%d.%m.%Y %I:%M' cannot read back the text it describes ('20.11.2025 01:45')");
+  EXPECT_WHERE(format_error("%1d.%1m.%Y"), 4, where,
+               "format '%1d.%1m.%Y' cannot read back the text it describes ('20.11.2025')");
+  // Accepted: widths, modifiers and the day of the year.
+  EXPECT_WHERE(format_error("%2d%2m%4Y"), -1, "", "compiled");
+  EXPECT_WHERE(format_error("%OC%Ey-%Om-%Od"), -1, "", "compiled");
+  EXPECT_WHERE(format_error("%Y-%j"), -1, "", "compiled");
+}
+
 TEST(MappingCompileErrors, TemplateSyntax) {
   auto at = [](const std::string& tmpl) {
     return compile_error(ObjectType::Deal, "fields:\n  deal_name: { template: \"" + tmpl + "\" }\n");

@@ -119,6 +119,18 @@ TEST(MappingDateTime, FormatWithOffsetIgnoresTheZone) {
   EXPECT_EQ(f.datetime("20.11.2025 12:00 +0100"), "2025-11-20T11:00:00Z");
 }
 
+TEST(MappingDateTime, FormatsWithNamesTwelveHourClockAndOffsets) {
+  TimeFields f("{ from: T, format: \"%a, %d %b %Y %I:%M %p\", timezone: America/New_York }",
+               "{ from: D, format: \"%d %B %Y %H:%M %Ez\" }");
+  EXPECT_EQ(f.datetime("Thu, 20 Nov 2025 01:45 pm"), "2025-11-20T18:45:00Z");
+  EXPECT_EQ(f.datetime("THU, 20 NOV 2025 12:05 AM"), "2025-11-20T05:05:00Z");
+  EXPECT_EQ(f.datetime("Fri, 20 Nov 2025 01:45 PM"),
+            "ISSUE modify_time [Fri, 20 Nov 2025 01:45 PM]: cannot parse 'Fri, 20 Nov 2025 01:45 PM' as a "
+            "date-time with format '%a, %d %b %Y %I:%M %p'");
+  EXPECT_EQ(f.date("20 November 2025 23:30 -02:00"), "2025-11-21");  // the text's offset wins: 01:30Z
+  EXPECT_EQ(f.date("20 November 2025 23:30 +5"), "2025-11-20");
+}
+
 TEST(MappingDateTime, FormatWithSecondsKeepsMilliseconds) {
   TimeFields f("{ from: T, format: \"%Y%m%d %H%M%S\" }");
   EXPECT_EQ(f.datetime("20251120 120005.5"), "2025-11-20T12:00:05.500Z");

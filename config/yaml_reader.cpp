@@ -183,19 +183,40 @@ void check_strict_json(std::string_view text, const std::string& file) {
   }
 }
 
-// Before any parser sees the text: yaml-cpp passes ill-formed bytes through, and nlohmann's message would
-// quote them raw.
-void check_utf8(std::string_view text, const std::string& file) {
-  size_t bad = first_invalid_utf8(text);
-  if (bad == std::string_view::npos) return;
-  const size_t newline = bad == 0 ? std::string_view::npos : text.rfind('\n', bad - 1);
+// The byte at `at` as "0x1F at column 12" and its line, for the two checks below.
+struct BytePosition {
+  int line;
+  std::string what;
+};
+BytePosition byte_position(std::string_view text, size_t at) {
+  const size_t newline = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
   const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
   char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
-  throw ConfigError(file, line, "",
-                    std::string("invalid UTF-8 (byte ") + hex + " at column " + std::to_string(bad - line_start + 1) +
-                        "); the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8");
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[at])));
+  return {line, std::string(hex) + " at column " + std::to_string(at - line_start + 1)};
+}
+
+// Before any parser sees the text: yaml-cpp passes ill-formed bytes through, and nlohmann's message would
+// quote them raw. Control characters other than tab and line breaks are not YAML (nor JSON outside
+// strings), and yaml-cpp turns some into other text (NUL followed by 'N' becomes U+0085 in a plain
+// scalar: fuzz finding 18), so they are refused too.
+void check_text(std::string_view text, const std::string& file) {
+  const size_t bad = first_invalid_utf8(text);
+  if (bad != std::string_view::npos) {
+    const BytePosition at = byte_position(text, bad);
+    throw ConfigError(file, at.line, "",
+                      "invalid UTF-8 (byte " + at.what + "); the file must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8");
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      const BytePosition at = byte_position(text, i);
+      throw ConfigError(file, at.line, "",
+                        "control character " + at.what + "; a config holds text: tabs, line breaks and printable "
+                        "characters only (write other characters as escapes in a double-quoted string, e.g. \"\\t\")");
+    }
+  }
 }
 
 // yaml-cpp reports a tab in the indentation as "end of map not found" or the like: say what it is.
@@ -226,7 +247,7 @@ ConfigNode parse_config_text(const std::string& input, const std::string& file, 
                              const std::string& root_key_path, bool json) {
   std::string_view text = input;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  check_utf8(text, file);
+  check_text(text, file);
   if (json) check_strict_json(text, file);
   YAML::Node doc;
   try {

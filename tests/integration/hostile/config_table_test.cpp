@@ -206,6 +206,15 @@ std::vector<HostileRow> config_rows() {
                     return kRun;
                   },
                   2, {}, nullptr});
+  rows.push_back({"mapping_nul_byte",  // yaml-cpp read NUL + 'N' as U+0085 (fuzz finding 18)
+                  [](HostileFixture& f) {
+                    f.write_file("mappings/leads.yaml", std::string("fields:\n  crm_lead_id: Id\n  lead_name: { value: A") +
+                                                            '\0' + "N }\n");
+                    f.write_config(csv_source("lead", "data/leads.csv", "mappings/leads.yaml"));
+                    f.expect_text(f.at("lead_name", "mappings/leads.yaml") + "control character 0x00 at column 24");
+                    return kRun;
+                  },
+                  2, {"tabs, line breaks and printable characters only"}, nullptr});
   // --- plugins ---
   rows.push_back({"plugin_not_a_shared_library",
                   [](HostileFixture& f) {

@@ -2,13 +2,10 @@
 
 # maybe-uninitialized: GCC 12 at -O2 reports it inside date.h's inlined parsing (a known false positive).
 set(ZRA_WARNINGS -Wall -Wextra -Werror -Wno-error=deprecated-declarations -Wno-error=maybe-uninitialized)
-# UBSan is fatal but for float-cast-overflow and signed-integer-overflow, left recoverable so that
-# tests/sanitizers/ubsan.supp can silence two third-party cases (UBSAN_OPTIONS=halt_on_error=1, set by `make test-asan`, keeps the rest fatal). No
-# vptr check: cpprest's stream buffers are instantiated in libcpprest.so, which is built without it, and the
+# Every UBSan report is fatal (tests/sanitizers/ubsan.supp is empty: docs/fuzzing.md). No vptr check: cpprest's stream buffers are instantiated in libcpprest.so, which is built without it, and the
 # check misreads every one of them as "not an object of type basic_streambuf".
 set(ZRA_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer
-                        -fno-sanitize-recover=undefined
-                        -fsanitize-recover=float-cast-overflow,signed-integer-overflow)
+                        -fno-sanitize-recover=undefined)
 
 function(zra_target_defaults target)
   target_compile_options(${target} PRIVATE ${ZRA_WARNINGS})

@@ -25,7 +25,7 @@ JOBS="${JOBS:-2}"
 FUZZ_TIMEOUT="${FUZZ_TIMEOUT:-10}"
 FUZZ_MAX_LEN="${FUZZ_MAX_LEN:-8192}"
 FUZZ_KEEP_GOING="${FUZZ_KEEP_GOING:-0}"
-# As in CTest: UBSan reports are fatal, but for the one third-party case in tests/sanitizers/ubsan.supp.
+# As in CTest: every UBSan report is fatal (tests/sanitizers/ubsan.supp lists none at present).
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$ROOT/tests/sanitizers/ubsan.supp"
 ALL_FUZZERS="fuzz_csv_parser fuzz_task_result fuzz_record_validator fuzz_config_loader fuzz_mapping fuzz_rest_page"
 FUZZERS="${FUZZERS:-$ALL_FUZZERS}"

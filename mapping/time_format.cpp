@@ -154,6 +154,13 @@ void read_literal_conversion(Input& in, int width, char modifier, char c) {
   if (!in.fail() && c != '\0') read_char(in, c);
 }
 
+// The modifiers date honours on a conversion (C locale): E on %C %y %Y %z, O on %C %y %d %e %H %M %m %S %z.
+// With any other, date reads the conversion as literal text.
+bool takes_modifier(char c, char modifier) {
+  const std::string_view takes = modifier == 'E' ? std::string_view("CyYz") : std::string_view("CydeHMmSz");
+  return takes.find(c) != std::string_view::npos;
+}
+
 }  // namespace
 
 bool TimeFormat::read(std::string_view text, ParsedFields& out) const { return read_fields(text, out, nullptr); }
@@ -178,7 +185,7 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
     if (in.fail() && defects != nullptr) defects->bad_seconds = true;
   };
   for (const char* fmt = format_.c_str(); *fmt != '\0' && !in.fail(); ++fmt) {
-    const char c = *fmt;
+    char c = *fmt;
     if (!command) {
       if (c == '%') {
         command = true;
@@ -190,195 +197,152 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
       continue;
     }
     bool done = true;  // the conversion is complete (command, width and modifier reset)
+    if (modified != '\0' && !takes_modifier(c, modified)) {
+      read_literal_conversion(in, width, modified, c);  // date reads "%Od" and the like as their own text
+      c = '\0';  // handled: nothing below matches
+    }
     switch (c) {
-      case 'a':
-      case 'A':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          size_t k = scan_keyword(in, kWeekdayNames, std::size(kWeekdayNames));
-          if (!in.fail()) checked_set(f.wd, static_cast<int>(k % 7), kNoWeekday, in);
-        }
+      case '\0':
         break;
+      case 'a':
+      case 'A': {
+        size_t k = scan_keyword(in, kWeekdayNames, std::size(kWeekdayNames));
+        if (!in.fail()) checked_set(f.wd, static_cast<int>(k % 7), kNoWeekday, in);
+        break;
+      }
       case 'b':
       case 'B':
-      case 'h':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          size_t k = scan_keyword(in, kMonthNames, std::size(kMonthNames));
-          checked_set(f.m, static_cast<int>(k % 12 + 1), kNoMonth, in);
-        }
+      case 'h': {
+        size_t k = scan_keyword(in, kMonthNames, std::size(kMonthNames));
+        checked_set(f.m, static_cast<int>(k % 12 + 1), kNoMonth, in);
         break;
+      }
       case 'C': {
         int century = read_signed(in, 1, digits_or(2));
         checked_set(f.C, century, kNoCentury, in);
         break;
       }
-      case 'D':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int month = static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, '/');
-          int day = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, '/');
-          int year = in.fail() ? 0 : read_signed(in, 1, 2);
-          checked_set(f.y, year, kNo2DigitYear, in);
-          checked_set(f.m, month, kNoMonth, in);
-          checked_set(f.d, day, kNoDay, in);
-        }
+      case 'D': {
+        int month = static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, '/');
+        int day = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, '/');
+        int year = in.fail() ? 0 : read_signed(in, 1, 2);
+        checked_set(f.y, year, kNo2DigitYear, in);
+        checked_set(f.m, month, kNoMonth, in);
+        checked_set(f.d, day, kNoDay, in);
         break;
-      case 'F':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int year = read_signed(in, 1, digits_or(4));
-          if (!in.fail()) read_char(in, '-');
-          int month = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, '-');
-          int day = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          checked_set(f.Y, year, kNoYear, in);
-          checked_set(f.m, month, kNoMonth, in);
-          checked_set(f.d, day, kNoDay, in);
-        }
+      }
+      case 'F': {
+        int year = read_signed(in, 1, digits_or(4));
+        if (!in.fail()) read_char(in, '-');
+        int month = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, '-');
+        int day = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        checked_set(f.Y, year, kNoYear, in);
+        checked_set(f.m, month, kNoMonth, in);
+        checked_set(f.d, day, kNoDay, in);
         break;
+      }
       case 'd':
-      case 'e':
-        if (modified == 'E') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int day = read_signed(in, 1, digits_or(2));
-          checked_set(f.d, day, kNoDay, in);
-        }
+      case 'e': {
+        int day = read_signed(in, 1, digits_or(2));
+        checked_set(f.d, day, kNoDay, in);
         break;
-      case 'H':
-        if (modified == 'E') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int hour = static_cast<int>(read_unsigned(in, 1, digits_or(2)));
-          checked_set(f.H, hour, kNoHour, in);
-        }
+      }
+      case 'H': {
+        int hour = static_cast<int>(read_unsigned(in, 1, digits_or(2)));
+        checked_set(f.H, hour, kNoHour, in);
         break;
-      case 'I':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int hour = read_signed(in, 1, digits_or(2));
-          if (in.fail()) hour = kNoHour12;
-          if (!(1 <= hour && hour <= 12)) in.set_fail();
-          checked_set(f.I, hour, kNoHour12, in);
-        }
+      }
+      case 'I': {
+        int hour = read_signed(in, 1, digits_or(2));
+        if (in.fail()) hour = kNoHour12;
+        if (!(1 <= hour && hour <= 12)) in.set_fail();
+        checked_set(f.I, hour, kNoHour12, in);
         break;
-      case 'j':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int day_of_year = static_cast<int>(read_unsigned(in, 1, digits_or(3)));
-          checked_set(f.j, day_of_year, kNoDayOfYear, in);
-        }
+      }
+      case 'j': {
+        int day_of_year = static_cast<int>(read_unsigned(in, 1, digits_or(3)));
+        checked_set(f.j, day_of_year, kNoDayOfYear, in);
         break;
-      case 'M':
-        if (modified == 'E') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int minute = static_cast<int>(read_unsigned(in, 1, digits_or(2)));
-          checked_set(f.M, minute, kNoMinute, in);
-        }
+      }
+      case 'M': {
+        int minute = static_cast<int>(read_unsigned(in, 1, digits_or(2)));
+        checked_set(f.M, minute, kNoMinute, in);
         break;
-      case 'm':
-        if (modified == 'E') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int month = read_signed(in, 1, digits_or(2));
-          checked_set(f.m, month, kNoMonth, in);
-        }
+      }
+      case 'm': {
+        int month = read_signed(in, 1, digits_or(2));
+        checked_set(f.m, month, kNoMonth, in);
         break;
+      }
       case 'n':
-      case 't':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int next = in.peek();
-          if (next == Input::kEnd) {
-            if (c == 'n') in.set_fail();
-            done = false;  // date leaves the conversion pending here (its `break` skips the reset)
-          } else if (is_c_space(next)) {
-            in.skip();
-          } else if (c == 'n') {
-            in.set_fail();
-          }
+      case 't': {
+        int next = in.peek();
+        if (next == Input::kEnd) {
+          if (c == 'n') in.set_fail();
+          done = false;  // date leaves the conversion pending here (its `break` skips the reset)
+        } else if (is_c_space(next)) {
+          in.skip();
+        } else if (c == 'n') {
+          in.set_fail();
         }
         break;
-      case 'p':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int k = static_cast<int>(scan_keyword(in, kAmPmNames, std::size(kAmPmNames)));
-          checked_set(f.p, k, kNoAmPm, in);
-        }
+      }
+      case 'p': {
+        int k = static_cast<int>(scan_keyword(in, kAmPmNames, std::size(kAmPmNames)));
+        checked_set(f.p, k, kNoAmPm, in);
         break;
-      case 'r':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {  // %I:%M:%S %p, the hour read without a sign or range check
-          int hour = static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, ':');
-          int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, ':');
-          long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
-          note_bad_seconds();
-          checked_set(f.I, hour, kNoHour12, in);
-          checked_set(f.M, minute, kNoMinute, in);
-          if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
-          skip_space_or_fail(in);
-          int k = static_cast<int>(scan_keyword(in, kAmPmNames, std::size(kAmPmNames)));
-          checked_set(f.p, k, kNoAmPm, in);
-        }
+      }
+      case 'r': {
+        // %I:%M:%S %p, the hour read without a sign or range check
+        int hour = static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, ':');
+        int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, ':');
+        long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
+        note_bad_seconds();
+        checked_set(f.I, hour, kNoHour12, in);
+        checked_set(f.M, minute, kNoMinute, in);
+        if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
+        skip_space_or_fail(in);
+        int k = static_cast<int>(scan_keyword(in, kAmPmNames, std::size(kAmPmNames)));
+        checked_set(f.p, k, kNoAmPm, in);
         break;
-      case 'R':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int hour = static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, ':');
-          int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          checked_set(f.H, hour, kNoHour, in);
-          checked_set(f.M, minute, kNoMinute, in);
-        }
+      }
+      case 'R': {
+        int hour = static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, ':');
+        int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        checked_set(f.H, hour, kNoHour, in);
+        checked_set(f.M, minute, kNoMinute, in);
         break;
-      case 'S':
-        if (modified == 'E') {
-          read_literal_conversion(in, width, modified, c);
-        } else {  // for milliseconds date reads up to 6 characters: "59.999", "5.1234"
-          long double seconds = read_long_double(in, 1, digits_or(6));
-          note_bad_seconds();
-          if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
-        }
+      }
+      case 'S': {
+        // for milliseconds date reads up to 6 characters: "59.999", "5.1234"
+        long double seconds = read_long_double(in, 1, digits_or(6));
+        note_bad_seconds();
+        if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
         break;
-      case 'T':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int hour = static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, ':');
-          int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-          if (!in.fail()) read_char(in, ':');
-          long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
-          note_bad_seconds();
-          checked_set(f.H, hour, kNoHour, in);
-          checked_set(f.M, minute, kNoMinute, in);
-          if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
-        }
+      }
+      case 'T': {
+        int hour = static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, ':');
+        int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+        if (!in.fail()) read_char(in, ':');
+        long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
+        note_bad_seconds();
+        checked_set(f.H, hour, kNoHour, in);
+        checked_set(f.M, minute, kNoMinute, in);
+        if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
         break;
-      case 'Y':
-        if (modified == 'O') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          int year = read_signed(in, 1, digits_or(4));
-          checked_set(f.Y, year, kNoYear, in);
-        }
+      }
+      case 'Y': {
+        int year = read_signed(in, 1, digits_or(4));
+        checked_set(f.Y, year, kNoYear, in);
         break;
+      }
       case 'y': {
         int year = static_cast<int>(read_unsigned(in, 1, digits_or(2)));
         checked_set(f.y, year, kNo2DigitYear, in);
@@ -386,20 +350,13 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
       }
       case 'E':
       case 'O':
-        if (modified == '\0') {
-          modified = c;
-          done = false;
-        } else {
-          read_literal_conversion(in, width, modified, c);
-        }
+        modified = c;
+        done = false;
         break;
-      case '%':
-        if (modified != '\0') {
-          read_literal_conversion(in, width, modified, c);
-        } else {
-          read_char(in, '%');
-        }
+      case '%': {
+        read_char(in, '%');
         break;
+      }
       case 'z': {
         // +hh[mm] (with E or O: +h[h][:mm]); the sign is optional; date reads '-' before the hours.
         const bool negative = in.peek() == '-';

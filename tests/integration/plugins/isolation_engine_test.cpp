@@ -103,55 +103,48 @@ std::vector<int> source_hosts_of(int parent) {
   return out;
 }
 
-class IsolationStopTest : public SyncFixture {};
+class IsolationStopTest : public SyncFixture {
+ protected:
+  // Starts `zra-sync run` over one lead stream of `plugin` (`stream_keys`: the fixture's settings) and
+  // waits until its source host is up; returns the run and the host's pid.
+  std::pair<Spawned, int> start_run(const std::string& plugin, const std::string& stream_keys) {
+    write_config(
+        "  - name: src\n"
+        "    plugin: " + plugin + "\n"
+        "    streams:\n"
+        "      - { name: leads, object: lead, label: x, " + stream_keys + ",\n"
+        "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" +
+            std::string(kTime) + "\" } } } }\n",
+        "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
+    register_crm();
+    Spawned p = spawn_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"},
+                              (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
+                              {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
+    std::vector<int> hosts;
+    for (int i = 0; i < 1000 && hosts.empty(); ++i) {
+      hosts = source_hosts_of(p.pid);
+      if (hosts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(hosts.size(), 1u) << read_text(p.err_file);
+    return {p, hosts.empty() ? -1 : hosts[0]};
+  }
+};
 
 TEST_F(IsolationStopTest, SigtermStopsTheRunAndReapsTheSourceHost) {
-  write_config(
-      "  - name: big\n"
-      "    plugin: fixture_good\n"
-      "    streams:\n"
-      "      - { name: leads, object: lead, label: x, size: 50000000,\n"
-      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" + std::string(kTime) +
-          "\" } } } }\n",
-      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
-  register_crm();
-  Spawned p = spawn_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"},
-                            (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
-                            {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
-  std::vector<int> hosts;
-  for (int i = 0; i < 1000 && hosts.empty(); ++i) {
-    hosts = source_hosts_of(p.pid);
-    if (hosts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ASSERT_EQ(hosts.size(), 1u) << read_text(p.err_file);
+  auto [p, host] = start_run("fixture_good", "size: 50000000");
+  ASSERT_GT(host, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // reading
   ::kill(p.pid, SIGTERM);
   EXPECT_EQ(wait_for(p), 130) << read_text(p.err_file);
   // Reaped by zra-sync itself: not even a zombie is left.
-  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(hosts[0]))) << "source host " << hosts[0] << " left";
+  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(host))) << "source host " << host << " left";
 }
 
 // SIGTERM while the plugin hangs: the run does not wait out the read timeout (10 minutes by default): the
 // source host is killed, the run exits 130 and the stream is not reported as a source failure.
 TEST_F(IsolationStopTest, SigtermWhileThePluginHangsDoesNotWaitForTheReadTimeout) {
-  write_config(
-      "  - name: stuck\n"
-      "    plugin: fixture_hangs\n"
-      "    streams:\n"
-      "      - { name: leads, object: lead, label: x, size: 1500, fail_at_row: 1000,\n"
-      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" + std::string(kTime) +
-          "\" } } } }\n",
-      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
-  register_crm();
-  Spawned p = spawn_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"},
-                            (dir_ / "out.txt").string(), (dir_ / "err.txt").string(),
-                            {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
-  std::vector<int> hosts;
-  for (int i = 0; i < 1000 && hosts.empty(); ++i) {
-    hosts = source_hosts_of(p.pid);
-    if (hosts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ASSERT_EQ(hosts.size(), 1u) << read_text(p.err_file);
+  auto [p, host] = start_run("fixture_hangs", "size: 1500, fail_at_row: 1000");
+  ASSERT_GT(host, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the first 1000 rows read, now hanging
   ::kill(p.pid, SIGTERM);
   // The read timeout is 600 s: anything near it means the stop did not reach the wait.
@@ -168,7 +161,7 @@ TEST_F(IsolationStopTest, SigtermWhileThePluginHangsDoesNotWaitForTheReadTimeout
   }
   ASSERT_TRUE(WIFEXITED(status)) << read_text(p.err_file);
   EXPECT_EQ(WEXITSTATUS(status), 130) << read_text(p.err_file);
-  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(hosts[0]))) << "source host " << hosts[0] << " left";
+  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(host))) << "source host " << host << " left";
   for (const auto& e : report_errors()) {
     EXPECT_NE(e["phase"], "source") << "a stop is not a source failure: " << e.dump();
   }

@@ -134,14 +134,14 @@ TEST(RowBuildPipeline, ReadsAtMostMaxBatchesAheadOfTheCaller) {
   CountingReader reader{100, 5, &reads};
   RowBuildPipeline pipeline(reader, builder, stop, {2, 4});
   // Without the caller taking anything, the reader fills the four slots and waits.
-  for (int i = 0; i < 2000 && reads.load() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 10000 && reads.load() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(reads.load(), 4u);
   BuiltBatch batch;
   size_t id = 0;
   ASSERT_TRUE(pipeline.next(batch));
   check_batch(batch, id);
-  for (int i = 0; i < 2000 && reads.load() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 10000 && reads.load() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(reads.load(), 5u) << "one taken, one more read";
 }

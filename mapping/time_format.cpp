@@ -184,6 +184,18 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
   auto note_bad_seconds = [&in, defects] {
     if (in.fail() && defects != nullptr) defects->bad_seconds = true;
   };
+  // "hh:mm:ss" of %T and %r into `hour` (%H or %I), minutes and seconds; the hour unsigned, unchecked.
+  auto read_clock = [&](int& hour_field, int no_hour) {
+    int hour = static_cast<int>(read_unsigned(in, 1, 2));
+    if (!in.fail()) read_char(in, ':');
+    int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
+    if (!in.fail()) read_char(in, ':');
+    long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
+    note_bad_seconds();
+    checked_set(hour_field, hour, no_hour, in);
+    checked_set(f.M, minute, kNoMinute, in);
+    if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
+  };
   for (const char* fmt = format_.c_str(); *fmt != '\0' && !in.fail(); ++fmt) {
     char c = *fmt;
     if (!command) {
@@ -297,15 +309,7 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
       }
       case 'r': {
         // %I:%M:%S %p, the hour read without a sign or range check
-        int hour = static_cast<int>(read_unsigned(in, 1, 2));
-        if (!in.fail()) read_char(in, ':');
-        int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-        if (!in.fail()) read_char(in, ':');
-        long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
-        note_bad_seconds();
-        checked_set(f.I, hour, kNoHour12, in);
-        checked_set(f.M, minute, kNoMinute, in);
-        if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
+        read_clock(f.I, kNoHour12);
         skip_space_or_fail(in);
         int k = static_cast<int>(scan_keyword(in, kAmPmNames, std::size(kAmPmNames)));
         checked_set(f.p, k, kNoAmPm, in);
@@ -326,18 +330,9 @@ bool TimeFormat::read_fields(std::string_view text, ParsedFields& out, DateParse
         if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
         break;
       }
-      case 'T': {
-        int hour = static_cast<int>(read_unsigned(in, 1, 2));
-        if (!in.fail()) read_char(in, ':');
-        int minute = in.fail() ? 0 : static_cast<int>(read_unsigned(in, 1, 2));
-        if (!in.fail()) read_char(in, ':');
-        long double seconds = in.fail() ? 0 : read_long_double(in, 1, 6);
-        note_bad_seconds();
-        checked_set(f.H, hour, kNoHour, in);
-        checked_set(f.M, minute, kNoMinute, in);
-        if (!in.fail()) checked_set(f.s, seconds_to_ms(seconds), kNoSecond, in);
+      case 'T':
+        read_clock(f.H, kNoHour);
         break;
-      }
       case 'Y': {
         int year = read_signed(in, 1, digits_or(4));
         checked_set(f.Y, year, kNoYear, in);

@@ -15,6 +15,18 @@ std::string join_stages(const std::set<std::string>& names) {
   return out;
 }
 
+ScalarKind scalar_kind(MappedValue::Kind kind) {
+  switch (kind) {
+    case MappedValue::Kind::String: return ScalarKind::String;
+    case MappedValue::Kind::Integer: return ScalarKind::Integer;
+    case MappedValue::Kind::Number: return ScalarKind::Number;
+    case MappedValue::Kind::Bool: return ScalarKind::Boolean;
+    case MappedValue::Kind::Absent:
+    case MappedValue::Kind::Array: return ScalarKind::Other;
+  }
+  return ScalarKind::Other;
+}
+
 ObjectType referenced_type(Reference r) { return r == Reference::Account ? ObjectType::Account : ObjectType::Contact; }
 
 const MappedValue* slot_value(const MappedRecord& mapped, int slot) {
@@ -70,32 +82,8 @@ bool RecordBuilder::passes_field_table(const MappedRecord& mapped) const {
       if (required) return false;
       continue;
     }
-    switch (f.type) {
-      case FieldType::String:
-        if (v->kind != Kind::String || (required && v->text.empty())) return false;
-        break;
-      case FieldType::Email:
-        if (v->kind != Kind::String || !is_valid_email(v->text)) return false;
-        break;
-      case FieldType::Number:
-        if (v->kind != Kind::Integer && v->kind != Kind::Number) return false;
-        break;
-      case FieldType::Integer:
-        if (v->kind != Kind::Integer) return false;
-        break;
-      case FieldType::Boolean:
-        if (v->kind != Kind::Bool) return false;
-        break;
-      case FieldType::DateTime:
-        if (v->kind != Kind::String || !is_iso8601_datetime(v->text)) return false;
-        break;
-      case FieldType::Date:
-        if (v->kind != Kind::String || !is_iso8601_date(v->text)) return false;
-        break;
-      case FieldType::EmailArray:
-      case FieldType::ObjectArray:
-        return false;  // rare (split fields): validate_record checks the items
-    }
+    if (required && v->kind == Kind::String && v->text.empty()) return false;  // "required field is empty"
+    if (!plainly_valid(f.type, scalar_kind(v->kind), v->text)) return false;
   }
   return true;
 }

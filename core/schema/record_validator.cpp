@@ -58,19 +58,33 @@ void check_value(const FieldSpec& spec, const std::string& path, const nlohmann:
 // True when check_value() would report nothing: the common case, decided without building the
 // field's path (a string per field and record otherwise).
 bool plainly_valid(const FieldSpec& spec, const nlohmann::json& v) {
-  switch (spec.type) {
-    case FieldType::String: return v.is_string();
-    case FieldType::Email: return v.is_string() && is_valid_email(v.get_ref<const std::string&>());
-    case FieldType::Number: return v.is_number();
-    case FieldType::Integer: return v.is_number_integer();
-    case FieldType::Boolean: return v.is_boolean();
-    case FieldType::DateTime: return v.is_string() && is_iso8601_datetime(v.get_ref<const std::string&>());
-    case FieldType::Date: return v.is_string() && is_iso8601_date(v.get_ref<const std::string&>());
+  if (v.is_string()) return zra::plainly_valid(spec.type, ScalarKind::String, v.get_ref<const std::string&>());
+  const ScalarKind kind = v.is_number_integer() ? ScalarKind::Integer
+                          : v.is_number()       ? ScalarKind::Number
+                          : v.is_boolean()      ? ScalarKind::Boolean
+                                                : ScalarKind::Other;
+  return zra::plainly_valid(spec.type, kind, {});
+}
+
+}  // namespace
+
+bool plainly_valid(FieldType type, ScalarKind kind, std::string_view text) {
+  const bool string = kind == ScalarKind::String;
+  switch (type) {
+    case FieldType::String: return string;
+    case FieldType::Email: return string && is_valid_email(text);
+    case FieldType::Number: return kind == ScalarKind::Integer || kind == ScalarKind::Number;
+    case FieldType::Integer: return kind == ScalarKind::Integer;
+    case FieldType::Boolean: return kind == ScalarKind::Boolean;
+    case FieldType::DateTime: return string && is_iso8601_datetime(text);
+    case FieldType::Date: return string && is_iso8601_date(text);
     case FieldType::EmailArray:
     case FieldType::ObjectArray: return false;  // let check_value walk the items
   }
   return false;
 }
+
+namespace {
 
 bool known_field(const std::vector<FieldSpec>& fields, const std::string& name) {
   for (const auto& spec : fields) {

@@ -26,4 +26,13 @@ bool is_valid_email(std::string_view s);
 bool is_iso8601_datetime(std::string_view s);  // 2025-11-20T12:00:00Z, fraction and ±HH:MM allowed
 bool is_iso8601_date(std::string_view s);      // 2025-11-20
 
+// A field value's JSON kind, for plainly_valid().
+enum class ScalarKind { String, Integer, Number, Boolean, Other };
+
+// True when a value of `kind` (`text`: the string, when it is one) is valid for a field of `type`
+// as it stands, so validate_record() would report nothing about it; false means "let validate_record()
+// decide", never "invalid" (arrays always answer false: their items need walking). One rule for the
+// validator and for the engine's typed fast path (RecordBuilder), so the two cannot drift apart.
+bool plainly_valid(FieldType type, ScalarKind kind, std::string_view text);
+
 }  // namespace zra

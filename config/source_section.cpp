@@ -134,11 +134,19 @@ StreamConfig load_stream(const ConfigNode& node, const EnvLookup& env) {
 
 SourceConfig load_source(const ConfigNode& node, const EnvLookup& env) {
   SourceConfig source;
-  node.check_keys({"name", "plugin", "settings", "streams", "isolation"});
+  node.check_keys({"name", "plugin", "settings", "streams", "isolation", "read_timeout"});
   source.node = node;
   source.name = name_value(node.at("name"));
   source.plugin = name_value(node.at("plugin"));
   if (const ConfigNode* isolation = node.find("isolation")) source.isolation = one_of(*isolation, {"process", "in_process"});
+  if (const ConfigNode* timeout = node.find("read_timeout")) {
+    const double seconds = parse_duration_seconds(*timeout);
+    if (seconds < 1) timeout->fail("read_timeout must be at least 1 second (e.g. 30m), got '" + timeout->as_string() + "'");
+    if (source.isolation != "process") {
+      timeout->fail("read_timeout applies to a plugin in its own process; this source has isolation: " + source.isolation);
+    }
+    source.read_timeout_s = seconds;
+  }
   const ConfigNode* settings = node.find("settings");
   if (settings != nullptr && !settings->is_null()) {
     settings->entries();  // a map, or a clear error

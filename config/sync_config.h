@@ -2,6 +2,7 @@
 // The typed configuration of one zra-sync run (DESIGN.md, "Configuration"), and its loader.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct SourceConfig {
   ConfigNode node;      // the whole source node
   std::vector<StreamConfig> streams;  // at least one
   std::string isolation = "process";  // `isolation`: process (plugin in a child process) | in_process
+  // `read_timeout` ("10m", "2h", seconds): how long the plugin's process may send nothing before it is
+  // taken as hung (killed, its stream failed). Unset: $ZRA_SYNC_SOURCE_READ_TIMEOUT_S, else 10 minutes.
+  std::optional<double> read_timeout_s;
 };
 
 struct StateConfig {

@@ -54,6 +54,9 @@ PreparedSources::PreparedSources(const SyncConfig& config, PluginHost& host, con
     }
     IsolationOptions isolation = isolation_for(parse_isolation(source.isolation));
     isolation.cancel = stop;
+    if (source.read_timeout_s) {
+      isolation.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(*source.read_timeout_s * 1000));
+    }
     instances_.push_back(SourceInstance::create(plugin, source.name, source.settings, isolation));
     SourceInstance* inst = instances_.back().get();
     named_instances_.emplace_back(source.name, inst);

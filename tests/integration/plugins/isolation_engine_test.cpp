@@ -167,5 +167,28 @@ TEST_F(IsolationStopTest, SigtermWhileThePluginHangsDoesNotWaitForTheReadTimeout
   }
 }
 
+// `read_timeout` on the source sets the hang limit (here without the environment variable).
+TEST_F(IsolationStopTest, TheSourcesReadTimeoutKeyKillsAHungPlugin) {
+  write_config(
+      "  - name: src\n"
+      "    plugin: fixture_hangs\n"
+      "    read_timeout: 1s\n"
+      "    streams:\n"
+      "      - { name: leads, object: lead, label: x, size: 1500, fail_at_row: 1000,\n"
+      "          mapping: { fields: { crm_lead_id: id, lead_name: id, modify_time: { value: \"" +
+          std::string(kTime) + "\" } } } }\n",
+      "", "plugin_paths: [ " + std::string(ZRA_FIXTURE_PLUGIN_DIR) + " ]\n");
+  register_crm();
+  CommandResult r = run_command({ZRA_SYNC_EXE, "run", "-c", (dir_ / "sync.yaml").string(), "--no-progress"}, 120,
+                                {{"ZRA_SYNC_PLUGIN_DIR", ZRA_PLUGIN_DIR}});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  bool reported = false;
+  for (const auto& e : report_errors()) {
+    const std::string detail = e["detail"];
+    reported = reported || detail.find("sent nothing for 1 s (hung? the read timeout) and was killed") != std::string::npos;
+  }
+  EXPECT_TRUE(reported) << r.err;
+}
+
 }  // namespace
 }  // namespace zra::testing

@@ -237,7 +237,7 @@ TEST_F(SyncConfigTest, UnknownKeysAreErrorsAtEveryDepth) {
                   "unknown key 'probability' (allowed here: stage_name, stage_type)")
                    .c_str());
   EXPECT_STREQ(error(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n    setting: {}\n")).what(),
-               at(13, "sources[0].setting", "unknown key 'setting' (allowed here: name, plugin, settings, streams, isolation)")
+               at(13, "sources[0].setting", "unknown key 'setting' (allowed here: name, plugin, settings, streams, isolation, read_timeout)")
                    .c_str());
   EXPECT_STREQ(error(replaced(kBase, "{fields: {crm_account_id: Id}}", "{fields: {crm_account_id: Id}, tz: UTC}"))
                    .what(),
@@ -494,6 +494,28 @@ TEST_F(SyncConfigTest, RetryRejectedAfterForms) {
                at(18, "state.retry_rejected_after",
                   "invalid duration '-5': write seconds (3600) or a number with s, m, h or d (3600s, 90m, 24h, 1d)")
                    .c_str());
+}
+
+TEST_F(SyncConfigTest, SourceReadTimeout) {
+  auto source = [&](const std::string& keys) {
+    return load(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n" + keys)).sources.at(0);
+  };
+  EXPECT_FALSE(source("").read_timeout_s.has_value()) << "unset: the environment's or 10 minutes";
+  EXPECT_DOUBLE_EQ(*source("    read_timeout: 30m\n").read_timeout_s, 1800);
+  EXPECT_DOUBLE_EQ(*source("    read_timeout: 45\n").read_timeout_s, 45);
+  EXPECT_DOUBLE_EQ(*source("    read_timeout: 2h\n    isolation: process\n").read_timeout_s, 7200);
+  EXPECT_STREQ(error(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n    read_timeout: 0\n")).what(),
+               at(13, "sources[0].read_timeout", "read_timeout must be at least 1 second (e.g. 30m), got '0'").c_str());
+  EXPECT_STREQ(error(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n    read_timeout: later\n")).what(),
+               at(13, "sources[0].read_timeout",
+                  "invalid duration 'later': write seconds (3600) or a number with s, m, h or d (3600s, 90m, 24h, 1d)")
+                   .c_str());
+  EXPECT_STREQ(
+      error(replaced(kBase, "    plugin: csv\n", "    plugin: csv\n    read_timeout: 5m\n    isolation: in_process\n"))
+          .what(),
+      at(13, "sources[0].read_timeout",
+         "read_timeout applies to a plugin in its own process; this source has isolation: in_process")
+          .c_str());
 }
 
 TEST_F(SyncConfigTest, EnvironmentExpandsEverywhere) {

@@ -5,8 +5,9 @@
 // one core both run beside each other and beside the caller, which spools what comes back.
 //
 // Order is kept batch by batch, so reports, counters and the duplicate tie-break are exactly what a
-// single thread would make. Memory is bounded: at most `max_batches` batches exist at once (read, being
-// built, or built and waiting for the caller); the reader waits when they are all taken.
+// single thread would make. Memory is bounded: at most `max_batches` batches wait in the pipeline (read,
+// being built, or built and waiting for the caller), plus the one being read and the caller's; the reader
+// waits while they are all taken.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

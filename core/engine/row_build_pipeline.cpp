@@ -9,6 +9,17 @@
 
 namespace zra {
 
+size_t row_bytes(const std::vector<SourceRow>& rows) {
+  size_t n = rows.capacity() * sizeof(SourceRow);
+  for (const SourceRow& row : rows) {
+    n += row.locator.capacity() + row.values.capacity() * sizeof(row.values[0]);
+    for (const auto& value : row.values) {
+      if (value) n += value->capacity();
+    }
+  }
+  return n;
+}
+
 PipelineShape PipelineShape::from_environment() {
   PipelineShape shape;
   const char* text = std::getenv("ZRA_SYNC_BUILD_THREADS");
@@ -30,6 +41,7 @@ RowBuildPipeline::RowBuildPipeline(BatchReader read, const RecordBuilder& builde
   size_t builders = shape.builders;
   if (builders == 0) builders = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   max_batches_ = shape.max_batches != 0 ? shape.max_batches : 2 * builders + 2;
+  max_bytes_ = shape.max_bytes;
   reader_thread_ = std::thread([this] { read_loop(); });
   for (size_t i = 0; i < builders; ++i) builders_.emplace_back([this] { build_loop(); });
 }
@@ -48,7 +60,9 @@ void RowBuildPipeline::read_loop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      changed_.wait(lock, [&] { return quitting_ || slots_.size() < max_batches_; });
+      changed_.wait(lock, [&] {
+        return quitting_ || slots_.empty() || (slots_.size() < max_batches_ && bytes_ < max_bytes_);
+      });
       if (quitting_) break;
     }
     Slot slot;
@@ -57,6 +71,7 @@ void RowBuildPipeline::read_loop() {
     if (!stop_.load()) {
       try {
         more = read_(slot.batch.rows);
+        slot.bytes = row_bytes(slot.batch.rows);
       } catch (...) {
         failure = std::current_exception();  // handed to next()'s caller after the batches before it
       }
@@ -66,6 +81,7 @@ void RowBuildPipeline::read_loop() {
       failure_ = failure;
       break;
     }
+    bytes_ += slot.bytes;
     slots_.push_back(std::move(slot));
     changed_.notify_all();
   }
@@ -123,6 +139,7 @@ bool RowBuildPipeline::next(BuiltBatch& out) {
   }
   if (slots_.front().state == SlotState::Failed) std::rethrow_exception(slots_.front().failure);  // kept: again next time
   out = std::move(slots_.front().batch);
+  bytes_ -= slots_.front().bytes;
   slots_.pop_front();
   changed_.notify_all();
   return true;

@@ -5,9 +5,9 @@
 // one core both run beside each other and beside the caller, which spools what comes back.
 //
 // Order is kept batch by batch, so reports, counters and the duplicate tie-break are exactly what a
-// single thread would make. Memory is bounded: at most `max_batches` batches wait in the pipeline (read,
-// being built, or built and waiting for the caller), plus the one being read and the caller's; the reader
-// waits while they are all taken.
+// single thread would make. Memory is bounded: at most `max_batches` batches, and rows of at most
+// `max_bytes` (but always one batch), wait in the pipeline (read, being built, or built and waiting for
+// the caller), plus the one being read and the caller's; the reader waits while the limit is reached.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -38,12 +38,18 @@ struct BuiltBatch {
 struct PipelineShape {
   size_t builders = 0;     // threads building rows; 0 = one per core, at most 4
   size_t max_batches = 0;  // batches in flight; 0 = 2 per builder + 2
+  // The rows' bytes in flight (as row_bytes() counts them; their built records come on top): the reader
+  // waits while they reach this, unless nothing is in flight. Keeps memory flat for wide rows too.
+  size_t max_bytes = 8u << 20;
 
   // The default shape, with `builders` from ZRA_SYNC_BUILD_THREADS when it is set (a whole number from
   // 1 to 64; e.g. 1 keeps a run on a busy machine to the reader and one builder). Throws UsageError
   // naming the variable for any other value.
   static PipelineShape from_environment();
 };
+
+// About what `rows` hold in memory: the rows, their values and locators.
+size_t row_bytes(const std::vector<SourceRow>& rows);
 
 class RowBuildPipeline {
  public:
@@ -75,6 +81,7 @@ class RowBuildPipeline {
   struct Slot {
     SlotState state = SlotState::Read;
     BuiltBatch batch;
+    size_t bytes = 0;            // row_bytes(batch.rows)
     std::exception_ptr failure;  // Failed: what the build threw
   };
 
@@ -85,6 +92,8 @@ class RowBuildPipeline {
   const RecordBuilder& builder_;
   const std::atomic<bool>& stop_;
   size_t max_batches_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;  // of the slots' rows
 
   std::mutex mu_;
   std::condition_variable changed_;  // any change of slots_, ended_, quitting_

@@ -13,6 +13,7 @@
 #include "config/yaml_reader.h"
 #include "core/common/errors.h"
 #include "core/engine/row_build_pipeline.h"
+#include "core/common/source_row.h"
 #include "core/plugin_host/source_error.h"
 #include "mapping/mapping.h"
 
@@ -144,6 +145,44 @@ TEST(RowBuildPipeline, ReadsAtMostMaxBatchesAheadOfTheCaller) {
   for (int i = 0; i < 10000 && reads.load() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(reads.load(), 5u) << "one taken, one more read";
+}
+
+TEST(RowBuildPipeline, WideRowsAreBoundedByBytesNotOnlyByBatches) {
+  auto mapping = account_mapping();
+  RecordBuilder builder(*mapping, {});
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> reads{0};
+  // Batches of 10 rows with a 100 KB name: about 1 MB a batch. With max_bytes 2.5 MB the reader stops
+  // after 3 batches although 8 would be allowed by count.
+  const std::string wide(100000, 'x');
+  size_t id = 0;
+  auto read = [&](std::vector<SourceRow>& out) {
+    out.clear();
+    if (reads.load() == 50) return false;
+    for (int i = 0; i < 10; ++i, ++id) {
+      SourceRow row;
+      row.columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"Id", "Name", "Count"});
+      row.values = {std::to_string(id), wide, std::string("1")};
+      row.locator = "wide.csv:" + std::to_string(id + 2);
+      out.push_back(std::move(row));
+    }
+    ++reads;
+    return true;
+  };
+  RowBuildPipeline pipeline(read, builder, stop, {2, 8, 2500000});
+  for (int i = 0; i < 10000 && reads.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(reads.load(), 3u);
+  EXPECT_GT(row_bytes(std::vector<SourceRow>(1, SourceRow{nullptr, {wide}, "", {}})), 100000u);
+  BuiltBatch batch;
+  size_t batches = 0;
+  while (pipeline.next(batch)) {
+    ASSERT_EQ(batch.rows.size(), 10u);
+    ASSERT_TRUE(batch.built[0].has_value());
+    ASSERT_NE(std::get_if<PlannedRecord>(&*batch.built[0]), nullptr);
+    ++batches;
+  }
+  EXPECT_EQ(batches, 50u);
 }
 
 TEST(RowBuildPipeline, StopEndsReadingAndTheBatchesAlreadyReadAreStillHandedOut) {

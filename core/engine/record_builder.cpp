@@ -52,8 +52,8 @@ RowFailure failure(Phase phase, const std::string& crm_id, const Issues& issues)
 
 }  // namespace
 
-RecordBuilder::RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names)
-    : mapping_(mapping), stage_names_(std::move(stage_names)) {
+RecordBuilder::RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names, BodyUse body)
+    : mapping_(mapping), stage_names_(std::move(stage_names)), body_use_(body) {
   const ObjectTypeSpec& spec = object_spec(mapping_.object_type());
   const auto& targets = mapping_.targets();
   auto slot_of = [&](std::string_view name) {
@@ -138,14 +138,16 @@ std::variant<PlannedRecord, RowFailure> RecordBuilder::build(const SourceRow& ro
       }
     }
   }
-  if (!mapping_.write_json(mapped, rec.body)) {
+  thread_local std::string scratch;  // the body when it is only hashed: keeps its capacity from row to row
+  std::string& body = body_use_ == BodyUse::Keep ? rec.body : scratch;
+  if (!mapping_.write_json(mapped, body)) {
     try {  // not UTF-8: dump() names the byte and where it is
-      rec.body = mapping_.to_json(mapped).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+      body = mapping_.to_json(mapped).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
     } catch (const nlohmann::json::type_error& e) {
       return RowFailure{Phase::Mapping, rec.crm_id, "", std::string("value is not valid UTF-8: ") + e.what()};
     }
   }
-  rec.hash = payload_hash(rec.body);
+  rec.hash = payload_hash(body);
   rec.locator = row.locator;
   return rec;
 }

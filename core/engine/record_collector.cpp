@@ -88,9 +88,9 @@ std::vector<std::string> PreparedSources::check_connections() {
 
 RecordCollector::RecordCollector(const SyncConfig& config, PreparedSources& sources, RunReport& report,
                                  FailureCauses& causes, const std::atomic<bool>& stop, StateStore* state,
-                                 std::string run_id)
+                                 std::string run_id, BodyUse body_use)
     : config_(config), sources_(sources), report_(report), causes_(causes), stop_(stop), state_(state),
-      run_id_(std::move(run_id)) {
+      run_id_(std::move(run_id)), body_use_(body_use) {
   for (const auto& s : config_.crm.deal_stages) stage_names_.insert(s.name);
 }
 
@@ -121,7 +121,7 @@ StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool
   const ObjectType type = ps.stream->object;
   StreamOutcome outcome{ps.source->name, ps.stream->name, type, false, ps.stream->mode == "mirror",
                         ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""};
-  RecordBuilder builder(*ps.mapping, stage_names_);
+  RecordBuilder builder(*ps.mapping, stage_names_, body_use_);
   bool source_errors = false;
   std::optional<std::string> since;
   if (ps.stream->cursor && state_ != nullptr) since = state_->cursor(ps.source->name, ps.stream->name);

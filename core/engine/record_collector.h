@@ -12,6 +12,7 @@
 
 #include "config/sync_config.h"
 #include "core/engine/planned_record.h"
+#include "core/engine/record_builder.h"
 #include "core/report/run_report.h"
 
 namespace zra {
@@ -68,9 +69,10 @@ class RecordSpool;
 class RecordCollector {
  public:
   RecordCollector(const SyncConfig& config, PreparedSources& sources, RunReport& report, FailureCauses& causes,
-                  const std::atomic<bool>& stop, StateStore* state, std::string run_id);
+                  const std::atomic<bool>& stop, StateStore* state, std::string run_id,
+                  BodyUse body_use = BodyUse::Keep);
   // Reads all streams into `spool`: every valid record, in read order (duplicates of an id included;
-  // the planner resolves them). Returns each stream's outcome, in config order. Stops early (streams
+  // the planner resolves them); with BodyUse::HashOnly (a dry run) the records carry no body. Returns each stream's outcome, in config order. Stops early (streams
   // marked incomplete) when `stop` becomes true.
   std::vector<StreamOutcome> collect(RecordSpool& spool);
   // Maps and validates at most `limit` rows of each stream without keeping them (for `check`):
@@ -89,6 +91,7 @@ class RecordCollector {
   const std::atomic<bool>& stop_;
   StateStore* state_;  // for since-cursors
   std::string run_id_;
+  BodyUse body_use_;
   std::set<std::string> stage_names_;
 };
 

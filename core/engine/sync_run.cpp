@@ -111,7 +111,9 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
     if (scheduler) scheduler->settle_journal();
     if (state && !options.dry_run) state->begin_run(report.run_id());
 
-    RecordCollector collector(config, sources, report, causes, stop, state.get(), report.run_id());
+    // A dry run sends nothing: its records need their hashes, not their bodies.
+    RecordCollector collector(config, sources, report, causes, stop, state.get(), report.run_id(),
+                              options.dry_run ? BodyUse::HashOnly : BodyUse::Keep);
     RecordSpool spool(spool_dir);
     const std::vector<StreamOutcome> streams = collector.collect(spool);
     RunPlanner planner(state.get(), clock, {options.full, options.retry_rejected, config.state.retry_rejected_after_s},

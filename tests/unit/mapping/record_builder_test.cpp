@@ -109,5 +109,25 @@ TEST(RecordBuilder, InvalidUtf8IsAMappingFailureNamingTheByte) {
   EXPECT_TRUE(ok.references.empty());
 }
 
+TEST(RecordBuilder, HashOnlyKeepsEverythingButTheBody) {
+  auto m = compile_yaml(ObjectType::Deal, kDealMapping);
+  RecordBuilder keep(*m, {"Prospecting", "Closed Won"});
+  RecordBuilder hash_only(*m, {"Prospecting", "Closed Won"}, BodyUse::HashOnly);
+  for (const char* contacts : {"", "c2; c1"}) {
+    const PlannedRecord full = planned(keep.build(deal("Big deal", "Closed Won", contacts)));
+    const PlannedRecord light = planned(hash_only.build(deal("Big deal", "Closed Won", contacts)));
+    EXPECT_TRUE(light.body.empty());
+    EXPECT_FALSE(full.body.empty());
+    EXPECT_EQ(light.hash, full.hash);
+    EXPECT_EQ(light.crm_id, full.crm_id);
+    EXPECT_EQ(light.modify_time, full.modify_time);
+    EXPECT_EQ(light.locator, full.locator);
+    EXPECT_EQ(light.references, full.references);
+  }
+  // The body is still written, so text that is not UTF-8 still fails the row.
+  SourceRow bad = deal("Caf\xe9", "Closed Won", "");
+  EXPECT_EQ(failed(hash_only.build(bad)).phase, Phase::Mapping);
+}
+
 }  // namespace
 }  // namespace zra

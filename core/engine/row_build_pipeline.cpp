@@ -8,6 +8,13 @@
 #include "core/common/errors.h"
 
 namespace zra {
+namespace {
+
+// Batches of rows kept for the reader to refill: the one the caller just gave back, and one more for
+// when the caller and the reader take turns unevenly. Their rows count against max_bytes once refilled.
+constexpr size_t kSpareBatches = 2;
+
+}  // namespace
 
 size_t row_bytes(const std::vector<SourceRow>& rows) {
   size_t n = rows.capacity() * sizeof(SourceRow);
@@ -58,14 +65,18 @@ RowBuildPipeline::~RowBuildPipeline() {
 
 void RowBuildPipeline::read_loop() {
   for (;;) {
+    Slot slot;
     {
       std::unique_lock<std::mutex> lock(mu_);
       changed_.wait(lock, [&] {
         return quitting_ || slots_.empty() || (slots_.size() < max_batches_ && bytes_ < max_bytes_);
       });
       if (quitting_) break;
+      if (!spare_rows_.empty()) {
+        slot.batch.rows = std::move(spare_rows_.back());
+        spare_rows_.pop_back();
+      }
     }
-    Slot slot;
     bool more = false;
     std::exception_ptr failure;
     if (!stop_.load()) {
@@ -138,6 +149,7 @@ bool RowBuildPipeline::next(BuiltBatch& out) {
     return false;
   }
   if (slots_.front().state == SlotState::Failed) std::rethrow_exception(slots_.front().failure);  // kept: again next time
+  if (!out.rows.empty() && spare_rows_.size() < kSpareBatches) spare_rows_.push_back(std::move(out.rows));
   out = std::move(slots_.front().batch);
   bytes_ -= slots_.front().bytes;
   slots_.pop_front();

@@ -67,7 +67,8 @@ class RowBuildPipeline {
   RowBuildPipeline& operator=(const RowBuildPipeline&) = delete;
 
   // The next batch in read order, fully built. False at the end of the stream, or once `stop` is set
-  // (within kStopCheck, even while the reader waits for a plugin).
+  // (within kStopCheck, even while the reader waits for a plugin). The rows `out` held before go back to
+  // the reader, which refills them (a stream of batches then allocates almost nothing).
   // When reading failed (SourceError) or a build threw (resource exhaustion only), every batch read
   // before the failure is handed out first, then next() rethrows it, and again on every later call.
   // Called from one thread.
@@ -101,6 +102,7 @@ class RowBuildPipeline {
   bool ended_ = false;               // the reader is done (end of stream, stop, or failure)
   bool quitting_ = false;            // the pipeline is being destroyed
   std::exception_ptr failure_;       // what ended reading (after the batches in slots_)
+  std::vector<std::vector<SourceRow>> spare_rows_;  // handed back by next(), for the reader to refill
   std::thread reader_thread_;
   std::vector<std::thread> builders_;
 };

@@ -29,9 +29,11 @@ class InProcessStream : public StreamBackend, public RawBatchStream {
   }
 
   bool next(std::vector<SourceRow>& out) override {
-    out.clear();
     const zra_batch* batch = next_checked();
-    if (batch == nullptr) return false;
+    if (batch == nullptr) {
+      out.clear();
+      return false;
+    }
     copy_batch(*batch, out);
     return true;
   }
@@ -92,23 +94,20 @@ void InProcessStream::copy_batch(const zra_batch& batch, std::vector<SourceRow>&
   for (uint32_t c = 0; same && c < batch.n_columns; ++c) same = (*columns_)[c] == batch.column_names[c];
   if (!same) columns_ = std::make_shared<const std::vector<std::string>>(batch.column_names, batch.column_names + batch.n_columns);
 
-  out.reserve(batch.n_rows);
+  SourceRowRefill fill(out);
   for (size_t r = 0; r < batch.n_rows; ++r) {
     const zra_row& row = batch.rows[r];
-    SourceRow& dst = out.emplace_back();
-    dst.columns = columns_;
-    dst.locator = row.locator;
     if (row.error != nullptr) {
-      dst.error = row.error;
+      fill.add_error(columns_, row.locator, row.error);
       continue;
     }
-    dst.values.reserve(batch.n_columns);
+    SourceRow& dst = fill.add(columns_, row.locator, batch.n_columns);
     for (uint32_t c = 0; c < batch.n_columns; ++c) {
       const zra_value& v = row.values[c];
       if (v.data == nullptr) {
-        dst.values.emplace_back(std::nullopt);
+        dst.values[c].reset();
       } else {
-        dst.values.emplace_back(std::in_place, v.data, v.size);
+        SourceRowRefill::set_value(dst.values[c], std::string_view(v.data, v.size));
       }
     }
   }

@@ -219,9 +219,9 @@ class ProcessStream : public StreamBackend {
   }
 
   bool next(std::vector<SourceRow>& out) override {
-    out.clear();
+    SourceRowRefill fill(out);
     try {
-      while (out.empty()) {
+      while (fill.added() == 0) {
         Frame f = state_->receive();
         switch (f.type) {
           case FrameType::Columns:
@@ -229,7 +229,7 @@ class ProcessStream : public StreamBackend {
             break;
           case FrameType::Rows:
             if (!columns_) throw FrameError("a Rows frame before any Columns frame");
-            rows_ += read_rows(f.payload, columns_, out);
+            rows_ += read_rows(f.payload, columns_, fill);
             break;
           case FrameType::End:
             finish();

@@ -175,29 +175,27 @@ void write_row(FrameWriter& w, const zra_row& row, uint32_t n_columns) {
 }
 
 size_t read_rows(std::string_view payload, const std::shared_ptr<const std::vector<std::string>>& columns,
-                 std::vector<SourceRow>& out) {
+                 SourceRowRefill& out) {
   PayloadReader r(payload);
   const size_t n_columns = columns ? columns->size() : 0;
   size_t added = 0;
   while (!r.at_end()) {
-    SourceRow& row = out.emplace_back();
-    ++added;
-    row.columns = columns;
-    row.locator.assign(r.text());
+    const std::string_view locator = r.text();
     const uint64_t flag = r.varint();
+    ++added;
     if (flag == 1) {
-      row.error = std::string(r.text());
+      out.add_error(columns, locator, r.text());
       continue;
     }
-    if (flag != 0) throw FrameError("malformed row '" + row.locator + "': flag " + std::to_string(flag));
-    row.values.reserve(n_columns);
-    for (size_t c = 0; c < n_columns; ++c) {
+    if (flag != 0) throw FrameError("malformed row '" + std::string(locator) + "': flag " + std::to_string(flag));
+    SourceRow& row = out.add(columns, locator, n_columns);
+    for (auto& value : row.values) {
       const uint64_t tag = r.varint();
       if (tag == 0) {
-        row.values.emplace_back(std::nullopt);
-        continue;
+        value.reset();
+      } else {
+        SourceRowRefill::set_value(value, r.raw(tag - 1));
       }
-      row.values.emplace_back(std::in_place, r.raw(tag - 1));
     }
   }
   return added;

@@ -116,9 +116,9 @@ std::vector<std::string> read_columns(std::string_view payload);
 void write_row(FrameWriter& w, const SourceRow& row);
 // The same straight from a plugin's batch (already checked: a locator, values unless an error).
 void write_row(FrameWriter& w, const zra_row& row, uint32_t n_columns);
-// Appends the rows of a Rows payload to `out`, each sharing `columns`. Throws FrameError when the payload
-// is truncated or malformed. Returns the number of rows appended.
+// Adds the rows of a Rows payload to `out`, each sharing `columns`. Throws FrameError when the payload
+// is truncated or malformed. Returns the number of rows added.
 size_t read_rows(std::string_view payload, const std::shared_ptr<const std::vector<std::string>>& columns,
-                 std::vector<SourceRow>& out);
+                 SourceRowRefill& out);
 
 }  // namespace zra::source_frame

@@ -18,11 +18,14 @@ StreamReader::StreamReader(std::unique_ptr<StreamBackend> backend, std::string s
 StreamReader::~StreamReader() = default;
 
 bool StreamReader::next(std::vector<SourceRow>& out) {
-  out.clear();
   if (failed_) {
+    out.clear();
     throw SourceError(plugin_name_, source_name_, stream_, "read again after the stream failed");
   }
-  if (done_) return false;
+  if (done_) {
+    out.clear();
+    return false;
+  }
   try {
     if (!backend_->next(out)) done_ = true;
   } catch (const SourceError&) {

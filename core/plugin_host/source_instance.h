@@ -26,7 +26,8 @@ extern const std::vector<std::string> kHostStreamKeys;  // name, object, mapping
 // One open stream. Not thread-safe; keeps its plugin instance alive until it is destroyed.
 class StreamReader {
  public:
-  // Reads the next non-empty batch: `out` is cleared, then filled with copies of the plugin's rows.
+  // Reads the next non-empty batch: `out` is replaced by copies of the plugin's rows (the rows it held
+  // are reused for their storage; empty when it returns false or throws).
   // Returns false at the end of the stream (and on every later call). Throws SourceError when the plugin
   // fails (its message included), returns a malformed batch (struct_size below ABI 1.0, NULL rows or
   // columns, a row without a locator: "plugin bug"), or lets a C++ exception escape; with process

@@ -101,6 +101,43 @@ TEST(RowBuildPipeline, HandsOutEveryRowBuiltAndInReadOrder) {
   }
 }
 
+TEST(RowBuildPipeline, RowsTheCallerGivesBackAreRefilledByTheReader) {
+  auto mapping = account_mapping();
+  RecordBuilder builder(*mapping, {});
+  std::atomic<bool> stop{false};
+  CountingReader source{100, 37};
+  size_t refilled = 0;
+  // Refills `out` in place from CountingReader's rows, as the plugin host does: stale rows would show.
+  auto reader = [&](std::vector<SourceRow>& out) {
+    if (!out.empty()) ++refilled;
+    std::vector<SourceRow> fresh;
+    if (!source(fresh)) return false;
+    SourceRowRefill fill(out);
+    for (const SourceRow& row : fresh) {
+      if (row.error) {
+        fill.add_error(row.columns, row.locator, *row.error);
+        continue;
+      }
+      SourceRow& dst = fill.add(row.columns, row.locator, row.values.size());
+      for (size_t c = 0; c < row.values.size(); ++c) {
+        if (row.values[c]) {
+          SourceRowRefill::set_value(dst.values[c], *row.values[c]);
+        } else {
+          dst.values[c].reset();
+        }
+      }
+    }
+    return true;
+  };
+  RowBuildPipeline pipeline(reader, builder, stop, {1, 3});
+  BuiltBatch batch;
+  size_t id = 0;
+  while (pipeline.next(batch)) check_batch(batch, id);
+  EXPECT_EQ(id, 100u * 37);
+  // Only the reads before the caller's first batches find no rows to refill (at most 3 read ahead).
+  EXPECT_GE(refilled, 100u - 5);
+}
+
 TEST(RowBuildPipeline, AReadFailureComesAfterTheBatchesReadBeforeIt) {
   auto mapping = account_mapping();
   RecordBuilder builder(*mapping, {});

@@ -53,7 +53,10 @@ TEST(SourceFrame, ColumnsAndRowsRoundTripWithNullsEmptyValuesErrorsAndBinaryByte
   ASSERT_TRUE(f2);
   EXPECT_EQ(f2->type, FrameType::Rows);
   std::vector<SourceRow> out;
-  EXPECT_EQ(read_rows(f2->payload, decoded_columns, out), 3u);
+  {
+    SourceRowRefill fill(out);
+    EXPECT_EQ(read_rows(f2->payload, decoded_columns, fill), 3u);
+  }
   EXPECT_FALSE(d.next());
   EXPECT_FALSE(d.mid_frame());
 
@@ -66,6 +69,68 @@ TEST(SourceFrame, ColumnsAndRowsRoundTripWithNullsEmptyValuesErrorsAndBinaryByte
   EXPECT_EQ(out[1].error, std::optional<std::string>("unterminated quote"));
   EXPECT_TRUE(out[1].values.empty());
   EXPECT_EQ(out[2].values, rows[2].values);
+}
+
+// Decodes `rows` as one Rows frame into `out`, refilling what `out` held.
+void refill(const std::shared_ptr<const std::vector<std::string>>& columns, const std::vector<SourceRow>& rows,
+            std::vector<SourceRow>& out) {
+  FrameWriter w;
+  w.begin(FrameType::Rows);
+  for (const auto& r : rows) write_row(w, r);
+  w.end();
+  FrameDecoder d;
+  feed(d, w.data());
+  SourceRowRefill fill(out);
+  EXPECT_EQ(read_rows(d.next()->payload, columns, fill), rows.size());
+}
+
+SourceRow row_of(const std::shared_ptr<const std::vector<std::string>>& columns, std::string locator,
+                 std::vector<std::optional<std::string>> values, std::optional<std::string> error = std::nullopt) {
+  SourceRow r;
+  r.columns = columns;
+  r.locator = std::move(locator);
+  r.values = std::move(values);
+  r.error = std::move(error);
+  return r;
+}
+
+TEST(SourceFrame, ARefilledBatchKeepsNothingOfTheRowsItReplaces) {
+  auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"Id", "Name"});
+  auto other = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"Id", "Name"});
+  const std::vector<SourceRow> first = {
+      row_of(columns, "a.csv:2", {std::string("A1"), std::string(100, 'n')}),
+      row_of(columns, "a.csv:3", {}, std::string("unterminated quote")),
+      row_of(columns, "a.csv:4", {std::string("A3"), std::nullopt}),
+  };
+  // Values where there were none, none where there were, shorter text, an error where values were, and
+  // new columns: nothing of the first batch may show through.
+  const std::vector<SourceRow> second = {
+      row_of(other, "b.csv:9", {std::nullopt, std::string("short")}),
+      row_of(other, "b.csv:10", {std::string("B2"), std::string("")}),
+  };
+  const std::vector<SourceRow> third = {row_of(other, "b.csv:11", {}, std::string("bad UTF-8"))};
+  std::vector<SourceRow> out;
+  refill(columns, first, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].values, first[0].values);
+  refill(other, second, out);
+  ASSERT_EQ(out.size(), 2u);
+  for (size_t i = 0; i < second.size(); ++i) {
+    EXPECT_EQ(out[i].locator, second[i].locator);
+    EXPECT_EQ(out[i].values, second[i].values);
+    EXPECT_FALSE(out[i].error);
+    EXPECT_EQ(out[i].columns, other);
+  }
+  refill(other, third, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].locator, "b.csv:11");
+  EXPECT_EQ(out[0].error, std::optional<std::string>("bad UTF-8"));
+  EXPECT_TRUE(out[0].values.empty());
+  refill(columns, first, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].values, first[0].values);
+  EXPECT_EQ(out[1].error, first[1].error);
+  EXPECT_EQ(out[2].values, first[2].values);
 }
 
 TEST(SourceFrame, FramesArrivingOneByteAtATimeAreReassembled) {
@@ -170,7 +235,8 @@ TEST(SourceFrame, ATruncatedPayloadInsideACompleteFrameIsAFrameError) {
   ASSERT_TRUE(f);
   std::vector<SourceRow> out;
   try {
-    read_rows(f->payload, columns, out);
+    SourceRowRefill fill(out);
+    read_rows(f->payload, columns, fill);
     FAIL() << "no FrameError";
   } catch (const FrameError& e) {
     EXPECT_THAT(e.what(), HasSubstr("truncated payload: a text of 4 bytes"));
@@ -187,7 +253,10 @@ TEST(SourceFrame, MalformedPayloadsAreFrameErrors) {
   FrameDecoder d;
   feed(d, w.data());
   std::vector<SourceRow> out;
-  EXPECT_THROW(read_rows(d.next()->payload, columns, out), FrameError);
+  {
+    SourceRowRefill fill(out);
+    EXPECT_THROW(read_rows(d.next()->payload, columns, fill), FrameError);
+  }
 
   // A column count larger than the payload could hold.
   FrameWriter c;

@@ -131,6 +131,7 @@ StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool
     auto reader = ps.instance->open(ps.stream->node, since);
     RowBuildPipeline pipeline([&reader](std::vector<SourceRow>& rows) { return reader->next(rows); }, builder, stop_,
                               PipelineShape::from_environment());
+    const uint32_t origin = spool.origins().intern(ps.source->name, ps.stream->name);
     BuiltBatch batch;
     while (!stop_.load() && pipeline.next(batch)) {
       BatchCounts batch_counts(report_, type);
@@ -151,12 +152,10 @@ StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool
           fail(ps, f->crm_id, row.locator, f->phase, f->field, f->detail);
           continue;
         }
-        PlannedRecord rec = std::move(std::get<PlannedRecord>(built));
-        rec.source = ps.source->name;
-        rec.stream = ps.stream->name;
+        const PlannedRecord& rec = std::get<PlannedRecord>(built);
         counted.mapped++;
         if (compare_modify_time(rec.modify_time, outcome.max_modify_time) > 0) outcome.max_modify_time = rec.modify_time;
-        spool.add(std::move(rec));
+        spool.add(rec, origin);
       }
     }
     outcome.complete = !stop_.load() && !source_errors;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "core/common/errors.h"
 #include "core/common/log.h"
@@ -19,14 +20,38 @@ bool spool_order(const PlannedRecord& a, const PlannedRecord& b) {
   return c != 0 ? c < 0 : a.sequence < b.sequence;
 }
 
-// The positions of `chunk` in spool order: sorting indexes moves 4 bytes per swap instead of a record's
-// eight members.
-std::vector<uint32_t> spool_permutation(const std::vector<PlannedRecord>& chunk) {
-  std::vector<uint32_t> order(chunk.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&chunk](uint32_t a, uint32_t b) { return spool_order(chunk[a], chunk[b]); });
-  return order;
+uint64_t id_prefix(std::string_view id) {
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) prefix = (prefix << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0u);
+  return prefix;
 }
+
+std::string_view encoded_id(const std::string& buffer, const RecordSpool::Entry& e) {
+  uint32_t n = 0;
+  std::memcpy(&n, buffer.data() + e.offset + kEncodedIdOffset, sizeof n);
+  return {buffer.data() + e.offset + kEncodedIdOffset + sizeof n, n};
+}
+
+// The records of one type still in the spool's buffer, in the order of their (sorted) index.
+class BufferRecordSource : public RecordSource {
+ public:
+  BufferRecordSource(const std::string& buffer, std::vector<RecordSpool::Entry> index, const OriginTable& origins)
+      : buffer_(buffer), index_(std::move(index)), origins_(origins) {}
+  bool next(PlannedRecord& out) override {
+    if (pos_ >= index_.size()) return false;
+    const RecordSpool::Entry& e = index_[pos_++];
+    if (auto problem = decode_record({buffer_.data() + e.offset, e.length}, origins_, out)) {
+      throw FatalError("spool: a record held in memory does not decode: " + *problem);  // a bug, not bad input
+    }
+    return true;
+  }
+
+ private:
+  const std::string& buffer_;
+  std::vector<RecordSpool::Entry> index_;
+  const OriginTable& origins_;
+  size_t pos_ = 0;
+};
 
 // Reads one run file and removes it once read (or abandoned), so the disk is given back early.
 class FileRecordSource : public RecordSource {
@@ -162,28 +187,45 @@ RecordSpool::~RecordSpool() {
   }
 }
 
-void RecordSpool::add(PlannedRecord record) {
-  record.sequence = next_sequence_++;
+void RecordSpool::add(const PlannedRecord& record, uint32_t origin) {
+  scratch_.clear();
+  encode_record(record, origin, scratch_);
+  const uint64_t sequence = next_sequence_++;
+  std::memcpy(scratch_.data(), &sequence, sizeof sequence);  // the encoding starts with the sequence
+  // Spill before the buffer would pass the budget, so it never grows past it (one big record aside).
+  if (held_bytes_ > 0 && held_bytes_ + scratch_.size() + sizeof(Entry) > limits_.memory_bytes) spill();
+  if (buffer_.capacity() < limits_.memory_bytes) buffer_.reserve(limits_.memory_bytes);
   const auto t = static_cast<size_t>(record.type);
-  chunk_bytes_ += memory_footprint(record);
-  chunks_[t].push_back(std::move(record));
+  const std::string_view id(record.crm_id);
+  index_[t].push_back({id_prefix(id), sequence, static_cast<uint32_t>(buffer_.size()), static_cast<uint32_t>(scratch_.size())});
+  buffer_ += scratch_;
+  held_bytes_ += scratch_.size() + sizeof(Entry);
   counts_[t]++;
-  if (chunk_bytes_ >= limits_.memory_bytes) spill();
+}
+
+void RecordSpool::sort_index(std::vector<Entry>& index) const {
+  std::sort(index.begin(), index.end(), [this](const Entry& a, const Entry& b) {
+    if (a.id_prefix != b.id_prefix) return a.id_prefix < b.id_prefix;
+    const int c = encoded_id(buffer_, a).compare(encoded_id(buffer_, b));
+    return c != 0 ? c < 0 : a.sequence < b.sequence;
+  });
 }
 
 void RecordSpool::spill() {
-  for (size_t t = 0; t < chunks_.size(); ++t) {
-    auto& chunk = chunks_[t];
-    if (chunk.empty()) continue;
+  for (size_t t = 0; t < index_.size(); ++t) {
+    auto& index = index_[t];
+    if (index.empty()) continue;
+    sort_index(index);
     SpoolFileWriter writer(dir_.new_file(type_stem(static_cast<ObjectType>(t))), origins_, limits_.io_buffer_bytes);
-    for (uint32_t i : spool_permutation(chunk)) writer.write(chunk[i]);
+    for (const Entry& e : index) writer.write_encoded({buffer_.data() + e.offset, e.length});
     writer.finish();
-    log_debug("spool.spilled", "wrote " + std::to_string(chunk.size()) + " records to " + writer.path(),
+    log_debug("spool.spilled", "wrote " + std::to_string(index.size()) + " records to " + writer.path(),
               {{"bytes", writer.bytes()}});
     runs_[t].push_back(writer.path());
-    chunk.clear();
+    index.clear();
   }
-  chunk_bytes_ = 0;
+  buffer_.clear();
+  held_bytes_ = 0;
 }
 
 std::unique_ptr<RecordSource> RecordSpool::open_run(const std::string& path) {
@@ -192,11 +234,10 @@ std::unique_ptr<RecordSource> RecordSpool::open_run(const std::string& path) {
 
 std::unique_ptr<RecordSource> RecordSpool::sorted(ObjectType type) {
   const auto t = static_cast<size_t>(type);
-  auto& chunk = chunks_[t];
-  for (const auto& r : chunk) chunk_bytes_ -= std::min(chunk_bytes_, memory_footprint(r));
-  std::sort(chunk.begin(), chunk.end(), spool_order);
-  auto memory = std::make_unique<VectorRecordSource>(std::move(chunk));
-  chunk = {};
+  auto& index = index_[t];
+  sort_index(index);
+  auto memory = std::make_unique<BufferRecordSource>(buffer_, std::move(index), origins_);
+  index = {};
   counts_[t] = 0;
   auto& runs = runs_[t];
   if (runs.empty()) return memory;

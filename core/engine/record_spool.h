@@ -1,10 +1,12 @@
 #pragma once
 // An external sort for the records of a run, so memory stays flat whatever the input size.
 //
-// Records are added in read order into one in-memory chunk per type. When the chunks together pass the
-// memory budget, each is sorted by (crm_id, sequence) and written as a run file into the run's spool
-// directory; reading a type back merges its runs (k-way, at most `merge_fan_in` files open at once; more
-// runs are first merged into bigger ones). Small inputs that fit one chunk never touch the disk.
+// Records are added in read order, encoded at once (spool_file.h) into one buffer with an index per
+// type. Before the buffer would pass the memory budget, each type's index is sorted by (crm_id,
+// sequence) and its records are written as a run file into the run's spool directory; reading a type
+// back merges its runs (k-way, at most `merge_fan_in` files open at once; more runs are first merged
+// into bigger ones). Small inputs that fit the buffer never touch the disk. Holding records as bytes, not
+// objects, keeps the budget exact and costs no allocation per record.
 //
 // Not thread-safe: one reader thread fills the spool, then the planner drains it.
 #include <array>
@@ -44,7 +46,7 @@ class SpoolDirectory {
 int remove_stale_spools(const std::filesystem::path& root);
 
 struct SpoolLimits {
-  size_t memory_bytes = 16u << 20;  // all in-memory chunks together
+  size_t memory_bytes = 16u << 20;  // the buffer of encoded records and its indexes together
   size_t merge_fan_in = 64;         // run files merged at once
   size_t io_buffer_bytes = 64u << 10;
 };
@@ -53,26 +55,41 @@ class RecordSpool {
  public:
   RecordSpool(SpoolDirectory& dir, SpoolLimits limits = {});
   ~RecordSpool();
-  // Adds a record (consumed); gives it the next sequence number. May spill to disk (FatalError on I/O).
-  void add(PlannedRecord record);
+  // Adds a copy of `record` from source/stream `origin` (an index of origins()), with the next sequence
+  // number. May spill to disk (FatalError on I/O).
+  void add(const PlannedRecord& record, uint32_t origin);
+  // The same, interning the record's source and stream.
+  void add(const PlannedRecord& record) { add(record, origins_.intern(record.source, record.stream)); }
   // Every record of `type` added so far, in (crm_id, sequence) order; the spool forgets them. Duplicates
   // of one id come out next to each other, oldest read first. Throws FatalError for a damaged run file.
+  // Ends adding: records added after the first call are not handed out. The source may read the spool's
+  // buffer: it must not outlive the spool.
   std::unique_ptr<RecordSource> sorted(ObjectType type);
   // Records of `type` added and not yet handed out by sorted().
   uint64_t count(ObjectType type) const { return counts_[static_cast<size_t>(type)]; }
   size_t run_files(ObjectType type) const { return runs_[static_cast<size_t>(type)].size(); }
   OriginTable& origins() { return origins_; }
 
+  // A record in the buffer: where its encoding is, and what sorting needs without decoding it.
+  struct Entry {
+    uint64_t id_prefix;  // the crm_id's first 8 bytes, big-endian, zero-padded: orders like memcmp
+    uint64_t sequence;
+    uint32_t offset, length;  // of the encoding in the buffer
+  };
+
  private:
   void spill();
+  void sort_index(std::vector<Entry>& index) const;
   std::unique_ptr<RecordSource> open_run(const std::string& path);
 
   SpoolDirectory& dir_;
   SpoolLimits limits_;
   OriginTable origins_;
   uint64_t next_sequence_ = 0;
-  size_t chunk_bytes_ = 0;
-  std::array<std::vector<PlannedRecord>, 4> chunks_;
+  std::string buffer_;   // encoded records of every type, in read order
+  std::string scratch_;  // the record being added
+  std::array<std::vector<Entry>, 4> index_;
+  size_t held_bytes_ = 0;  // buffer_ and the indexes' entries
   std::array<std::vector<std::string>, 4> runs_;
   std::array<uint64_t, 4> counts_{};
 };

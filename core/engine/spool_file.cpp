@@ -24,7 +24,7 @@ void put_str(std::string& out, const std::string& s) {
 // Reads fields out of one record's bytes; any read past the end marks the record malformed.
 class FieldReader {
  public:
-  FieldReader(const std::string& bytes) : bytes_(bytes) {}
+  explicit FieldReader(std::string_view bytes) : bytes_(bytes) {}
   template <typename T>
   T get() {
     T value{};
@@ -49,7 +49,7 @@ class FieldReader {
   bool ok() const { return ok_; }
 
  private:
-  const std::string& bytes_;
+  std::string_view bytes_;
   size_t pos_ = 0;
   bool ok_ = true;
 };
@@ -96,28 +96,65 @@ SpoolFileWriter::~SpoolFileWriter() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
+void encode_record(const PlannedRecord& r, uint32_t origin, std::string& out) {
+  put<uint64_t>(out, r.sequence);
+  put<uint32_t>(out, origin);
+  put<uint8_t>(out, static_cast<uint8_t>((static_cast<unsigned>(r.type) << 1) | (r.deletion ? 1u : 0u)));
+  put_str(out, r.crm_id);
+  put_str(out, r.modify_time);
+  put_str(out, r.hash);
+  put_str(out, r.locator);
+  put_str(out, r.body);
+  put<uint32_t>(out, static_cast<uint32_t>(r.references.size()));
+  for (const auto& [type, id] : r.references) {
+    put<uint8_t>(out, static_cast<uint8_t>(type));
+    put_str(out, id);
+  }
+}
+
+std::optional<std::string> decode_record(std::string_view bytes, const OriginTable& origins, PlannedRecord& out) {
+  FieldReader in(bytes);
+  out.sequence = in.get<uint64_t>();
+  const uint32_t origin = in.get<uint32_t>();
+  const auto flags = in.get<uint8_t>();
+  out.deletion = (flags & 1u) != 0;
+  if ((flags >> 1) >= kAllObjectTypes.size()) return "unknown object type " + std::to_string(flags >> 1);
+  out.type = static_cast<ObjectType>(flags >> 1);
+  in.get_str(out.crm_id);
+  in.get_str(out.modify_time);
+  in.get_str(out.hash);
+  in.get_str(out.locator);
+  in.get_str(out.body);
+  const uint32_t refs = in.get<uint32_t>();
+  out.references.clear();
+  for (uint32_t i = 0; in.ok() && i < refs; ++i) {
+    const auto type = in.get<uint8_t>();
+    std::string id;
+    in.get_str(id);
+    if (type >= kAllObjectTypes.size()) return "unknown object type " + std::to_string(type);
+    out.references.emplace_back(static_cast<ObjectType>(type), std::move(id));
+  }
+  if (!in.complete()) return std::string("a record's fields do not match its length");
+  const auto& [source, stream] = origins.at(origin);
+  out.source = source;
+  out.stream = stream;
+  return std::nullopt;
+}
+
 void SpoolFileWriter::write(const PlannedRecord& r) {
   scratch_.clear();
-  put<uint64_t>(scratch_, r.sequence);
-  put<uint32_t>(scratch_, origins_.intern(r.source, r.stream));
-  put<uint8_t>(scratch_, static_cast<uint8_t>((static_cast<unsigned>(r.type) << 1) | (r.deletion ? 1u : 0u)));
-  put_str(scratch_, r.crm_id);
-  put_str(scratch_, r.modify_time);
-  put_str(scratch_, r.hash);
-  put_str(scratch_, r.locator);
-  put_str(scratch_, r.body);
-  put<uint32_t>(scratch_, static_cast<uint32_t>(r.references.size()));
-  for (const auto& [type, id] : r.references) {
-    put<uint8_t>(scratch_, static_cast<uint8_t>(type));
-    put_str(scratch_, id);
-  }
-  const auto length = static_cast<uint32_t>(scratch_.size());
+  encode_record(r, origins_.intern(r.source, r.stream), scratch_);
+  write_encoded(scratch_);
+}
+
+void SpoolFileWriter::write_encoded(std::string_view encoded) {
+  const auto length = static_cast<uint32_t>(encoded.size());
   if (std::fwrite(&length, sizeof length, 1, file_) != 1 ||
-      std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size()) {
+      std::fwrite(encoded.data(), 1, encoded.size(), file_) != encoded.size()) {
     throw FatalError("cannot write spool file " + path_ + ": " + std::strerror(errno) +
                      " (is the disk full? the spool needs about the size of the mapped records)");
   }
-  bytes_ += sizeof length + scratch_.size();
+  bytes_ += sizeof length + encoded.size();
 }
 
 void SpoolFileWriter::finish() {
@@ -168,31 +205,7 @@ bool SpoolFileReader::next(PlannedRecord& out) {
                      " (a record of " + std::to_string(length) + " bytes starting at byte " +
                      std::to_string(offset_) + " ends early; the disk may be full, or the file was cut)");
   }
-  FieldReader in(scratch_);
-  out.sequence = in.get<uint64_t>();
-  const uint32_t origin = in.get<uint32_t>();
-  const auto flags = in.get<uint8_t>();
-  out.deletion = (flags & 1u) != 0;
-  if ((flags >> 1) >= kAllObjectTypes.size()) damaged("unknown object type " + std::to_string(flags >> 1));
-  out.type = static_cast<ObjectType>(flags >> 1);
-  in.get_str(out.crm_id);
-  in.get_str(out.modify_time);
-  in.get_str(out.hash);
-  in.get_str(out.locator);
-  in.get_str(out.body);
-  const uint32_t refs = in.get<uint32_t>();
-  out.references.clear();
-  for (uint32_t i = 0; in.ok() && i < refs; ++i) {
-    const auto type = in.get<uint8_t>();
-    std::string id;
-    in.get_str(id);
-    if (type >= kAllObjectTypes.size()) damaged("unknown object type " + std::to_string(type));
-    out.references.emplace_back(static_cast<ObjectType>(type), std::move(id));
-  }
-  if (!in.complete()) damaged("a record's fields do not match its length");
-  const auto& [source, stream] = origins_.at(origin);
-  out.source = source;
-  out.stream = stream;
+  if (auto problem = decode_record(scratch_, origins_, out)) damaged(*problem);
   offset_ += sizeof length + length;
   return true;
 }

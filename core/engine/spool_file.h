@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +30,14 @@ class OriginTable {
   std::map<std::pair<std::string, std::string>, uint32_t> index_;
 };
 
+// A record's encoding (what follows its u32 length in a file). `origin` is its source/stream index.
+void encode_record(const PlannedRecord& record, uint32_t origin, std::string& out);
+// Where the crm_id of an encoding starts: its u32 length, then its bytes.
+constexpr size_t kEncodedIdOffset = 8 + 4 + 1;
+// Decodes one encoding into `out` (source and stream from `origins`). Returns what is wrong when `bytes`
+// are not exactly one record (fields past the end, an unknown object type, bytes left over).
+std::optional<std::string> decode_record(std::string_view bytes, const OriginTable& origins, PlannedRecord& out);
+
 class SpoolFileWriter {
  public:
   // Creates (truncates) `path`. Throws FatalError naming the file.
@@ -36,6 +46,8 @@ class SpoolFileWriter {
   SpoolFileWriter(const SpoolFileWriter&) = delete;
   SpoolFileWriter& operator=(const SpoolFileWriter&) = delete;
   void write(const PlannedRecord& record);
+  // Writes a record already encoded by encode_record().
+  void write_encoded(std::string_view encoded);
   // Flushes and closes; throws FatalError when the disk refused the data (full, I/O error).
   void finish();
   const std::string& path() const { return path_; }

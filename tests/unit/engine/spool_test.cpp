@@ -84,6 +84,56 @@ TEST(RecordSpool, MoreRunsThanTheFanInAreMergedInSeveralPasses) {
   EXPECT_EQ(ids_of(drain(*spool.sorted(ObjectType::Deal))), sorted_copy(ids));
 }
 
+// Ids that share their first 8 bytes, are prefixes of each other, hold NUL and bytes above 0x7f: the
+// spool's sort key (8 bytes, then the whole id) must order them exactly as std::string does.
+TEST(RecordSpool, IdsComeOutInStringOrderWhateverTheirBytes) {
+  const std::vector<std::string> tricky = {"abcdefgh",           "abcdefgh1",          "abcdefgh0",
+                                           "abcdefg",            "abcdefgh\x7f",       "abcdefgh\xc3\xa9",
+                                           std::string("ab\0c", 4), std::string("ab\0", 3), "ab",
+                                           "",                   "\xff\xff\xff\xff\xff\xff\xff\xff", "\xff",
+                                           "id-10",              "id-9",               "ID-9",
+                                           "abcdefgh1"};
+  for (size_t budget : {size_t{1} << 20, size_t{300}}) {  // all in memory; a run file every few records
+    TempDir tmp;
+    SpoolDirectory dir(tmp.path(), "run-1");
+    RecordSpool spool(dir, SpoolLimits{budget, 64, 1024});
+    for (const auto& id : tricky) spool.add(record(ObjectType::Contact, id));
+    if (budget == 300) {
+      EXPECT_GT(spool.run_files(ObjectType::Contact), 2u);
+    }
+    auto out = drain(*spool.sorted(ObjectType::Contact));
+    EXPECT_EQ(ids_of(out), sorted_copy(tricky)) << "budget " << budget;
+    // The two "abcdefgh1" keep their read order (sequences 1 and 15).
+    std::vector<uint64_t> dup;
+    for (const auto& r : out) {
+      if (r.crm_id == "abcdefgh1") {
+        dup.push_back(r.sequence);
+      }
+    }
+    EXPECT_EQ(dup, (std::vector<uint64_t>{1, 15})) << "budget " << budget;
+  }
+}
+
+TEST(RecordSpool, NoRunFileHoldsMoreThanTheMemoryBudget) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  const size_t budget = 4096;
+  RecordSpool spool(dir, SpoolLimits{budget, 64, 1024});
+  const auto ids = scrambled_ids(500);
+  for (const auto& id : ids) spool.add(record(ObjectType::Lead, id));
+  ASSERT_GT(spool.run_files(ObjectType::Lead), 5u);
+  // A file is its 8-byte magic and, per record, a 4-byte length and the encoding; in memory each record
+  // was its encoding and a 24-byte index entry, so what one file holds was within the budget.
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    ++files;
+    EXPECT_LE(fs::file_size(entry.path()), budget + 8) << entry.path();
+    EXPECT_GT(fs::file_size(entry.path()), budget / 2) << "spilled well before the budget: " << entry.path();
+  }
+  EXPECT_EQ(files, spool.run_files(ObjectType::Lead));
+  EXPECT_EQ(ids_of(drain(*spool.sorted(ObjectType::Lead))), sorted_copy(ids));
+}
+
 TEST(RecordSpool, DuplicatesOfAnIdComeOutTogetherInReadOrderAcrossRuns) {
   TempDir tmp;
   SpoolDirectory dir(tmp.path(), "run-1");

@@ -27,6 +27,8 @@ ScalarKind scalar_kind(MappedValue::Kind kind) {
   return ScalarKind::Other;
 }
 
+const std::string kNoId;
+
 ObjectType referenced_type(Reference r) { return r == Reference::Account ? ObjectType::Account : ObjectType::Contact; }
 
 const MappedValue* slot_value(const MappedRecord& mapped, int slot) {
@@ -89,13 +91,22 @@ bool RecordBuilder::passes_field_table(const MappedRecord& mapped) const {
 }
 
 std::variant<PlannedRecord, RowFailure> RecordBuilder::build(const SourceRow& row) const {
+  BuiltRow out;
+  build_into(row, out);
+  return out;
+}
+
+void RecordBuilder::build_into(const SourceRow& row, BuiltRow& out) const {
   const ObjectType type = mapping_.object_type();
   const ObjectTypeSpec& spec = object_spec(type);
   thread_local MappedRecord mapped;  // reused: its strings keep their capacity from row to row
   mapping_.apply(row, mapped);
   const std::string* id = slot_string(mapped, id_slot_);
-  std::string crm_id = id != nullptr ? *id : std::string();
-  if (!mapped.ok()) return failure(Phase::Mapping, crm_id, mapped.issues);
+  const std::string& crm_id = id != nullptr ? *id : kNoId;
+  if (!mapped.ok()) {
+    out = failure(Phase::Mapping, crm_id, mapped.issues);
+    return;
+  }
 
   std::vector<FieldIssue> issues;
   if (!passes_field_table(mapped)) issues = validate_record(type, mapping_.to_json(mapped));
@@ -109,13 +120,25 @@ std::variant<PlannedRecord, RowFailure> RecordBuilder::build(const SourceRow& ro
                                      join_stages(stage_names_) + ")"});
     }
   }
-  if (!issues.empty()) return failure(Phase::Validation, crm_id, issues);
+  if (!issues.empty()) {
+    out = failure(Phase::Validation, crm_id, issues);
+    return;
+  }
 
-  PlannedRecord rec;
+  auto* reused = std::get_if<PlannedRecord>(&out);
+  PlannedRecord& rec = reused != nullptr ? *reused : out.emplace<PlannedRecord>();
   rec.type = type;
-  rec.crm_id = std::move(crm_id);
+  rec.crm_id.assign(crm_id);
   rec.deletion = deletion;
-  if (const std::string* mt = slot_string(mapped, modify_time_slot_)) rec.modify_time = *mt;
+  rec.sequence = 0;
+  rec.source.clear();
+  rec.stream.clear();
+  rec.references.clear();
+  if (const std::string* mt = slot_string(mapped, modify_time_slot_)) {
+    rec.modify_time.assign(*mt);
+  } else {
+    rec.modify_time.clear();
+  }
   if (!rec.deletion) {
     // References in field-table order, top level and in arrays of objects.
     for (size_t k = 0; k < spec.fields.size(); ++k) {
@@ -140,16 +163,17 @@ std::variant<PlannedRecord, RowFailure> RecordBuilder::build(const SourceRow& ro
   }
   thread_local std::string scratch;  // the body when it is only hashed: keeps its capacity from row to row
   std::string& body = body_use_ == BodyUse::Keep ? rec.body : scratch;
+  if (body_use_ != BodyUse::Keep) rec.body.clear();
   if (!mapping_.write_json(mapped, body)) {
     try {  // not UTF-8: dump() names the byte and where it is
       body = mapping_.to_json(mapped).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
     } catch (const nlohmann::json::type_error& e) {
-      return RowFailure{Phase::Mapping, rec.crm_id, "", std::string("value is not valid UTF-8: ") + e.what()};
+      out = RowFailure{Phase::Mapping, rec.crm_id, "", std::string("value is not valid UTF-8: ") + e.what()};
+      return;
     }
   }
-  rec.hash = payload_hash(body);
-  rec.locator = row.locator;
-  return rec;
+  payload_hash(body, rec.hash);
+  rec.locator.assign(row.locator);
 }
 
 }  // namespace zra

@@ -25,6 +25,10 @@ struct RowFailure {
   std::string detail;  // every problem of the row, "; "-separated
 };
 
+struct RowFailure;
+// What a row became: a record, or why it could not be one.
+using BuiltRow = std::variant<PlannedRecord, RowFailure>;
+
 // What a built record keeps of its JSON body. The body is always written, so its hash and its UTF-8 check
 // are the same either way; a dry run only needs the hash, and 300 bytes a record less to spool.
 enum class BodyUse { Keep, HashOnly };
@@ -39,6 +43,9 @@ class RecordBuilder {
   // not valid UTF-8; phase Validation: the field table's issues and an unregistered deal stage). Never
   // throws for data problems. Thread-safe (per-thread scratch buffers).
   std::variant<PlannedRecord, RowFailure> build(const SourceRow& row) const;
+  // The same into `out`: a record `out` already holds is overwritten in place (every member set), so its
+  // strings' capacity is reused and a steady stream of rows allocates nothing.
+  void build_into(const SourceRow& row, BuiltRow& out) const;
 
  private:
   // True when validate_record() would find nothing wrong with `mapped` (checked on the typed values);

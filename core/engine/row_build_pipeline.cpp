@@ -10,8 +10,8 @@
 namespace zra {
 namespace {
 
-// Batches of rows kept for the reader to refill: the one the caller just gave back, and one more for
-// when the caller and the reader take turns unevenly. Their rows count against max_bytes once refilled.
+// Batches kept to be refilled: the one the caller just gave back, and one more for when the caller and
+// the reader take turns unevenly. Their rows count against max_bytes once refilled.
 constexpr size_t kSpareBatches = 2;
 
 }  // namespace
@@ -72,9 +72,9 @@ void RowBuildPipeline::read_loop() {
         return quitting_ || slots_.empty() || (slots_.size() < max_batches_ && bytes_ < max_bytes_);
       });
       if (quitting_) break;
-      if (!spare_rows_.empty()) {
-        slot.batch.rows = std::move(spare_rows_.back());
-        spare_rows_.pop_back();
+      if (!spare_batches_.empty()) {
+        slot.batch = std::move(spare_batches_.back());
+        spare_batches_.pop_back();
       }
     }
     bool more = false;
@@ -122,7 +122,13 @@ void RowBuildPipeline::build_loop() {
     try {
       batch.built.resize(batch.rows.size());
       for (size_t i = 0; i < batch.rows.size(); ++i) {
-        if (!batch.rows[i].error) batch.built[i] = builder_.build(batch.rows[i]);
+        auto& built = batch.built[i];
+        if (batch.rows[i].error) {
+          built.reset();
+          continue;
+        }
+        if (!built) built.emplace();
+        builder_.build_into(batch.rows[i], *built);
       }
     } catch (...) {
       failure = std::current_exception();  // resource exhaustion: ends the stream like a read failure
@@ -149,7 +155,7 @@ bool RowBuildPipeline::next(BuiltBatch& out) {
     return false;
   }
   if (slots_.front().state == SlotState::Failed) std::rethrow_exception(slots_.front().failure);  // kept: again next time
-  if (!out.rows.empty() && spare_rows_.size() < kSpareBatches) spare_rows_.push_back(std::move(out.rows));
+  if (!out.rows.empty() && spare_batches_.size() < kSpareBatches) spare_batches_.push_back(std::move(out));
   out = std::move(slots_.front().batch);
   bytes_ -= slots_.front().bytes;
   slots_.pop_front();

@@ -26,8 +26,6 @@
 
 namespace zra {
 
-using BuiltRow = std::variant<PlannedRecord, RowFailure>;
-
 // One batch as the plugin returned it, with the build of each row (nullopt for a row that carries a
 // source error: there is nothing to build).
 struct BuiltBatch {
@@ -67,8 +65,9 @@ class RowBuildPipeline {
   RowBuildPipeline& operator=(const RowBuildPipeline&) = delete;
 
   // The next batch in read order, fully built. False at the end of the stream, or once `stop` is set
-  // (within kStopCheck, even while the reader waits for a plugin). The rows `out` held before go back to
-  // the reader, which refills them (a stream of batches then allocates almost nothing).
+  // (within kStopCheck, even while the reader waits for a plugin). The batch `out` held before goes back
+  // to be refilled: its rows by the reader, its records by a builder (a stream then allocates almost
+  // nothing).
   // When reading failed (SourceError) or a build threw (resource exhaustion only), every batch read
   // before the failure is handed out first, then next() rethrows it, and again on every later call.
   // Called from one thread.
@@ -102,7 +101,7 @@ class RowBuildPipeline {
   bool ended_ = false;               // the reader is done (end of stream, stop, or failure)
   bool quitting_ = false;            // the pipeline is being destroyed
   std::exception_ptr failure_;       // what ended reading (after the batches in slots_)
-  std::vector<std::vector<SourceRow>> spare_rows_;  // handed back by next(), for the reader to refill
+  std::vector<BuiltBatch> spare_batches_;  // handed back by next(), to be refilled
   std::thread reader_thread_;
   std::vector<std::thread> builders_;
 };

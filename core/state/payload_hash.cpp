@@ -32,6 +32,12 @@ EVP_MD_CTX* thread_context() {
 }  // namespace
 
 std::string payload_hash(std::string_view canonical_json) {
+  std::string out;
+  payload_hash(canonical_json, out);
+  return out;
+}
+
+void payload_hash(std::string_view canonical_json, std::string& out) {
   EVP_MD_CTX* ctx = thread_context();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -41,12 +47,11 @@ std::string payload_hash(std::string_view canonical_json) {
     throw std::runtime_error("payload_hash: OpenSSL SHA-256 failed");
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
+  out.resize(32);
   for (int i = 0; i < 16; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0x0f];
   }
-  return out;
 }
 
 }  // namespace zra

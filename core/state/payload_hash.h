@@ -9,5 +9,7 @@ namespace zra {
 // the chance of any collision among 10^9 records below 10^-20. Throws std::runtime_error only if
 // OpenSSL itself fails. Thread-safe.
 std::string payload_hash(std::string_view canonical_json);
+// The same, written into `out` (its capacity reused).
+void payload_hash(std::string_view canonical_json, std::string& out);
 
 }  // namespace zra

@@ -129,5 +129,52 @@ TEST(RecordBuilder, HashOnlyKeepsEverythingButTheBody) {
   EXPECT_EQ(failed(hash_only.build(bad)).phase, Phase::Mapping);
 }
 
+void expect_same(const PlannedRecord& a, const PlannedRecord& b) {
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.crm_id, b.crm_id);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.hash, b.hash);
+  EXPECT_EQ(a.modify_time, b.modify_time);
+  EXPECT_EQ(a.source, b.source);
+  EXPECT_EQ(a.stream, b.stream);
+  EXPECT_EQ(a.locator, b.locator);
+  EXPECT_EQ(a.deletion, b.deletion);
+  EXPECT_EQ(a.sequence, b.sequence);
+  EXPECT_EQ(a.references, b.references);
+}
+
+TEST(RecordBuilder, BuildingIntoAReusedRecordLeavesNothingOfItBehind) {
+  auto m = compile_yaml(ObjectType::Deal, kDealMapping);
+  for (BodyUse use : {BodyUse::Keep, BodyUse::HashOnly}) {
+    RecordBuilder builder(*m, {"Prospecting", "Closed Won"}, use);
+    SourceRow no_modify_time = deal("Plain", "Prospecting", "");
+    no_modify_time.values[6] = std::nullopt;
+    SourceRow other_locator = deal("Other", "Prospecting", "c9");
+    other_locator.locator = "other.csv:123456";
+    // A long record first, then rows that set less: a deletion, one without modify_time, a failure,
+    // and a record again after the failure.
+    const std::vector<SourceRow> rows = {deal("Big \"Q4\" deal", "Closed Won", "c2; c1; c3"),
+                                         deal(std::nullopt, "Lost", "", "true"), no_modify_time,
+                                         deal("", "Prospecting", ""), other_locator};
+    BuiltRow reused;
+    // A record with every member set, as one from an earlier batch would be.
+    PlannedRecord& stale = std::get<PlannedRecord>(reused);
+    stale.source = "crm";
+    stale.stream = "deals";
+    stale.sequence = 99;
+    stale.body = "{\"old\":true}";
+    for (const SourceRow& row : rows) {
+      builder.build_into(row, reused);
+      const auto fresh = builder.build(row);
+      ASSERT_EQ(reused.index(), fresh.index()) << row.locator;
+      if (const auto* f = std::get_if<RowFailure>(&fresh)) {
+        EXPECT_EQ(std::get<RowFailure>(reused).detail, f->detail);
+        continue;
+      }
+      expect_same(std::get<PlannedRecord>(reused), std::get<PlannedRecord>(fresh));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace zra

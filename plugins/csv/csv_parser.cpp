@@ -8,10 +8,9 @@ namespace zra::csv {
 
 CsvParser::CsvParser(ByteSource& source, CsvOptions options)
     : source_(source), options_(options), buffer_(options.buffer_size < 16 ? 16 : options.buffer_size) {
-  for (unsigned char c : {static_cast<unsigned char>(options_.delimiter), static_cast<unsigned char>(options_.quote),
-                          static_cast<unsigned char>('\r'), static_cast<unsigned char>('\n'),
-                          static_cast<unsigned char>('\0')}) {
-    special_[c] = true;
+  for (unsigned char c : {static_cast<unsigned char>(options_.delimiter), static_cast<unsigned char>('\r'),
+                          static_cast<unsigned char>('\n'), static_cast<unsigned char>('\0')}) {
+    ends_unquoted_[c] = true;
   }
 }
 
@@ -111,8 +110,8 @@ void CsvParser::parse_unquoted(CsvRecord& r) {
   for (;;) {
     if (at_end()) return;
     const char* p = pos_;
-    // A quote inside an unquoted field is taken literally (5'10", O"Brien): only the five specials stop us.
-    while (p < end_ && (!special_[static_cast<unsigned char>(*p)] || *p == options_.quote)) ++p;
+    // A quote inside an unquoted field is taken literally (5'10", O"Brien): only the four others stop us.
+    while (p < end_ && !ends_unquoted_[static_cast<unsigned char>(*p)]) ++p;
     append(r, pos_, static_cast<size_t>(p - pos_));
     pos_ = p;
     if (pos_ == end_) continue;

@@ -1,5 +1,6 @@
 #include "plugins/csv/csv_stream.h"
 
+#include <charconv>
 #include <filesystem>
 #include <unordered_map>
 
@@ -85,7 +86,10 @@ std::string CsvStream::describe(const CsvRecord& r) const {
 
 bool CsvStream::next(CsvRow& row) {
   if (!parser_.next(record_)) return false;
-  row.locator = display_name_ + ":" + std::to_string(record_.line);
+  // "<file>:<line>" written into the row's string, which keeps its capacity from row to row.
+  char line[24];
+  const auto written = std::to_chars(line, line + sizeof line, record_.line);
+  row.locator.assign(display_name_).append(1, ':').append(line, static_cast<size_t>(written.ptr - line));
   row.record = &record_;
   row.error.reset();
   if (record_.issue != CsvIssue::None) {

@@ -188,18 +188,17 @@ RecordSpool::~RecordSpool() {
 }
 
 void RecordSpool::add(const PlannedRecord& record, uint32_t origin) {
-  scratch_.clear();
-  encode_record(record, origin, scratch_);
-  const uint64_t sequence = next_sequence_++;
-  std::memcpy(scratch_.data(), &sequence, sizeof sequence);  // the encoding starts with the sequence
+  const size_t size = encoded_size(record);
   // Spill before the buffer would pass the budget, so it never grows past it (one big record aside).
-  if (held_bytes_ > 0 && held_bytes_ + scratch_.size() + sizeof(Entry) > limits_.memory_bytes) spill();
+  if (held_bytes_ > 0 && held_bytes_ + size + sizeof(Entry) > limits_.memory_bytes) spill();
   if (buffer_.capacity() < limits_.memory_bytes) buffer_.reserve(limits_.memory_bytes);
+  const uint64_t sequence = next_sequence_++;
+  const size_t offset = buffer_.size();
+  encode_record(record, origin, buffer_);
+  std::memcpy(buffer_.data() + offset, &sequence, sizeof sequence);  // the encoding starts with the sequence
   const auto t = static_cast<size_t>(record.type);
-  const std::string_view id(record.crm_id);
-  index_[t].push_back({id_prefix(id), sequence, static_cast<uint32_t>(buffer_.size()), static_cast<uint32_t>(scratch_.size())});
-  buffer_ += scratch_;
-  held_bytes_ += scratch_.size() + sizeof(Entry);
+  index_[t].push_back({id_prefix(record.crm_id), sequence, static_cast<uint32_t>(offset), static_cast<uint32_t>(size)});
+  held_bytes_ += size + sizeof(Entry);
   counts_[t]++;
 }
 

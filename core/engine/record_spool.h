@@ -86,8 +86,7 @@ class RecordSpool {
   SpoolLimits limits_;
   OriginTable origins_;
   uint64_t next_sequence_ = 0;
-  std::string buffer_;   // encoded records of every type, in read order
-  std::string scratch_;  // the record being added
+  std::string buffer_;  // encoded records of every type, in read order
   std::array<std::vector<Entry>, 4> index_;
   size_t held_bytes_ = 0;  // buffer_ and the indexes' entries
   std::array<std::vector<std::string>, 4> runs_;

@@ -112,6 +112,14 @@ void encode_record(const PlannedRecord& r, uint32_t origin, std::string& out) {
   }
 }
 
+size_t encoded_size(const PlannedRecord& r) {
+  constexpr size_t kStr = sizeof(uint32_t);
+  size_t n = sizeof(uint64_t) + sizeof(uint32_t) + sizeof(uint8_t) + 5 * kStr + r.crm_id.size() + r.modify_time.size() +
+             r.hash.size() + r.locator.size() + r.body.size() + sizeof(uint32_t);
+  for (const auto& ref : r.references) n += sizeof(uint8_t) + kStr + ref.second.size();
+  return n;
+}
+
 std::optional<std::string> decode_record(std::string_view bytes, const OriginTable& origins, PlannedRecord& out) {
   FieldReader in(bytes);
   out.sequence = in.get<uint64_t>();

@@ -30,8 +30,11 @@ class OriginTable {
   std::map<std::pair<std::string, std::string>, uint32_t> index_;
 };
 
-// A record's encoding (what follows its u32 length in a file). `origin` is its source/stream index.
+// Appends a record's encoding (what follows its u32 length in a file) to `out`. `origin` is its
+// source/stream index.
 void encode_record(const PlannedRecord& record, uint32_t origin, std::string& out);
+// How many bytes encode_record() appends for `record`.
+size_t encoded_size(const PlannedRecord& record);
 // Where the crm_id of an encoding starts: its u32 length, then its bytes.
 constexpr size_t kEncodedIdOffset = 8 + 4 + 1;
 // Decodes one encoding into `out` (source and stream from `origins`). Returns what is wrong when `bytes`

@@ -198,6 +198,27 @@ TEST(RecordSpool, ARunFileKeepsEveryField) {
   EXPECT_FALSE(reader.next(back));
 }
 
+TEST(RecordSpool, EncodedSizeIsWhatEncodingAppends) {
+  PlannedRecord r = record(ObjectType::Deal, "D-1", "2025-11-20T12:00:00.250Z", "deals", "deals.csv:7");
+  r.references = {{ObjectType::Account, "A1"}, {ObjectType::Contact, ""}, {ObjectType::Contact, "c-22"}};
+  PlannedRecord empty;
+  for (const PlannedRecord* rec : {&r, &empty}) {
+    std::string out = "prefix";
+    encode_record(*rec, 3, out);
+    EXPECT_EQ(out.size(), 6 + encoded_size(*rec));
+    PlannedRecord back;
+    OriginTable origins;
+    for (int i = 0; i < 4; ++i) origins.intern("s", std::to_string(i));
+    EXPECT_FALSE(decode_record(std::string_view(out).substr(6), origins, back).has_value());
+    EXPECT_EQ(back.crm_id, rec->crm_id);
+    EXPECT_EQ(back.references, rec->references);
+    EXPECT_EQ(back.stream, "3");
+    // One byte more or less is not one record.
+    EXPECT_TRUE(decode_record(std::string_view(out).substr(5), origins, back).has_value());
+    EXPECT_TRUE(decode_record(std::string_view(out).substr(7), origins, back).has_value());
+  }
+}
+
 std::string error_of(const std::function<void()>& fn) {
   try {
     fn();

@@ -84,9 +84,9 @@ void compile_value_map(const ConfigNode& node, FieldStep& step) {
   if (!node.is_map()) node.fail("'map' needs a mapping of source value to target value");
   for (const auto& [from, to] : node.entries()) {
     if (to.is_null()) {
-      step.value_map[from] = std::nullopt;
+      step.value_map.set(from, std::nullopt);
     } else if (to.is_scalar()) {
-      step.value_map[from] = to.as_string();
+      step.value_map.set(from, to.as_string());
     } else {
       to.fail("a 'map' entry needs a single value (or null for no value)");
     }
@@ -248,7 +248,7 @@ FieldStep compile_field(const std::string& target, const ConfigNode& node, Field
       if (!source_node->is_scalar()) source_node->fail("'value' needs a single value");
       MappedValue value;
       std::string work, error;
-      Outcome outcome = evaluate(step, std::string_view(source_node->as_string()), value, work, error);
+      Outcome outcome = evaluate(step, std::string_view(source_node->as_string()), true, value, work, error);
       if (outcome == Outcome::Failed) {
         source_node->fail("value " + in_quotes(source_node->as_string()) + " does not convert: " + error);
       }

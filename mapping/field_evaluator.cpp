@@ -69,10 +69,10 @@ bool convert_scalar(const FieldStep& step, std::string_view text, MappedValue& o
 // Applies `map` to `text`: false when the map sends the value to null (absent).
 bool apply_value_map(const FieldStep& step, std::string_view& text) {
   if (step.value_map.empty()) return true;
-  auto it = step.value_map.find(text);
-  if (it == step.value_map.end()) return true;  // unmapped values pass through
-  if (!it->second) return false;
-  text = *it->second;
+  const std::optional<std::string>* to = step.value_map.find(text);
+  if (to == nullptr) return true;  // unmapped values pass through
+  if (!*to) return false;
+  text = **to;
   return true;
 }
 
@@ -127,10 +127,9 @@ Outcome convert(const FieldStep& step, std::string_view text, bool apply_map, Ma
   return convert_scalar(step, text, out, error) ? Outcome::Value : Outcome::Failed;
 }
 
-Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, MappedValue& out, std::string& work,
+Outcome evaluate(const FieldStep& step, std::string_view text, bool present, MappedValue& out, std::string& work,
                  std::string& error) {
-  bool present = text.has_value();
-  std::string_view value = present ? *text : std::string_view{};
+  std::string_view value = present ? text : std::string_view{};
   if (present && !step.keep_whitespace) value = trim_view(value);
   for (TextTransform t : step.transforms) {
     if (!present) break;

@@ -20,6 +20,43 @@ enum class ValueKind { String, Email, Number, Integer, Bool, Date, DateTime };
 enum class TextTransform { Trim, Lower, Upper, NullIfEmpty };
 enum class SourceKind { Column, Constant, Template };
 
+// A field's `map`: source value -> value (nullopt: the value becomes absent), exact byte equality. A map
+// of a few entries (the usual case) is searched linearly, comparing lengths first: cheaper per value
+// than a tree's string comparisons. Larger maps use the tree.
+class ValueMap {
+ public:
+  // Sets the entry for `from` (a later one for the same `from` replaces the earlier).
+  void set(const std::string& from, std::optional<std::string> to) {
+    auto [it, added] = index_.emplace(from, entries_.size());
+    if (added) {
+      entries_.push_back(Entry{from, std::move(to)});
+    } else {
+      entries_[it->second].to = std::move(to);
+    }
+  }
+  bool empty() const { return entries_.empty(); }
+  // The entry for `text`, or nullptr when the map has none.
+  const std::optional<std::string>* find(std::string_view text) const {
+    if (entries_.size() <= kLinear) {
+      for (const Entry& e : entries_) {
+        if (e.from.size() == text.size() && std::string_view(e.from) == text) return &e.to;
+      }
+      return nullptr;
+    }
+    auto it = index_.find(text);
+    return it == index_.end() ? nullptr : &entries_[it->second].to;
+  }
+
+ private:
+  static constexpr size_t kLinear = 16;
+  struct Entry {
+    std::string from;
+    std::optional<std::string> to;
+  };
+  std::vector<Entry> entries_;                        // unique `from`s, in the order first set
+  std::map<std::string, size_t, std::less<>> index_;  // from -> index into entries_
+};
+
 struct FieldStep {
   std::string target;  // the ZRA field
   size_t position = 0; // of the field in the mapping file, for reporting issues in that order
@@ -32,8 +69,7 @@ struct FieldStep {
   bool keep_whitespace = false;
   bool keep_empty = false;
   std::vector<TextTransform> transforms;
-  // value -> value (nullopt: the value becomes absent); std::less<> allows lookup by string_view.
-  std::map<std::string, std::optional<std::string>, std::less<>> value_map;
+  ValueMap value_map;
   std::optional<MappedValue> default_value;  // final value, converted when compiled
 
   ValueKind kind = ValueKind::String;
@@ -45,11 +81,14 @@ struct FieldStep {
 
 enum class Outcome { Value, Absent, Failed };
 
-// Runs a step on the text a row gave it (nullopt: NULL or no such column): trim, transforms, map,
+// Runs a step on the text a row gave it (`present` false: NULL or no such column; `text` is then
+// ignored): trim, transforms, map,
 // empty-means-absent, default, type conversion, split/as. Value: `out` holds the value (its buffers
 // reused). Absent: the field is omitted. Failed: `error` says what and why. `work` is scratch space
 // for rewritten text (not `out.text`, not what `text` points into). Never throws for data problems.
-Outcome evaluate(const FieldStep& step, std::optional<std::string_view> text, MappedValue& out, std::string& work,
+// (The text and its presence go in registers: an optional<string_view> argument is passed in memory
+// and its reload after separately stored members stalled store forwarding on every field.)
+Outcome evaluate(const FieldStep& step, std::string_view text, bool present, MappedValue& out, std::string& work,
                  std::string& error);
 
 // The conversion part alone (split/as, type), for a value that is already final text: used for

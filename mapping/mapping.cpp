@@ -18,11 +18,13 @@ using mapping_detail::FieldStep;
 using mapping_detail::Outcome;
 using mapping_detail::SourceKind;
 
-std::optional<std::string_view> cell(const SourceRow& row, int index) {
-  if (index < 0 || static_cast<size_t>(index) >= row.values.size()) return std::nullopt;
+// The text of column `index` of `row` into `text`: false when the row has no such column or it is NULL.
+bool cell(const SourceRow& row, int index, std::string_view& text) {
+  if (index < 0 || static_cast<size_t>(index) >= row.values.size()) return false;
   const auto& v = row.values[static_cast<size_t>(index)];
-  if (!v) return std::nullopt;
-  return std::string_view(*v);
+  if (!v) return false;
+  text = *v;
+  return true;
 }
 
 mapping_detail::TimeSpec root_time(const ConfigNode& root) {
@@ -117,25 +119,27 @@ void Mapping::apply(const SourceRow& row, MappedRecord& out) const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     const FieldStep& step = steps_[i];
     MappedValue& value = out.values[i];
-    std::optional<std::string_view> text;
+    std::string_view text;
+    bool present = false;
     switch (step.source) {
       case SourceKind::Constant:
         if (step.constant) value = *step.constant;
         continue;
       case SourceKind::Column:
-        text = cell(row, indexes[static_cast<size_t>(step.slot)]);
+        present = cell(row, indexes[static_cast<size_t>(step.slot)], text);
         break;
       case SourceKind::Template: {
         auto part = [&](size_t p) -> std::string_view {
-          auto v = cell(row, indexes[static_cast<size_t>(step.template_slots[p])]);
-          if (!v) return {};
-          return step.keep_whitespace ? *v : mapping_detail::trim_view(*v);
+          std::string_view v;
+          if (!cell(row, indexes[static_cast<size_t>(step.template_slots[p])], v)) return {};
+          return step.keep_whitespace ? v : mapping_detail::trim_view(v);
         };
-        if (step.text_template.render(part, rendered)) text = std::string_view(rendered);
+        present = step.text_template.render(part, rendered);
+        if (present) text = rendered;
         break;
       }
     }
-    switch (mapping_detail::evaluate(step, text, value, work, error)) {
+    switch (mapping_detail::evaluate(step, text, present, value, work, error)) {
       case Outcome::Value:
         break;
       case Outcome::Absent:
@@ -143,7 +147,7 @@ void Mapping::apply(const SourceRow& row, MappedRecord& out) const {
         break;
       case Outcome::Failed:
         value.kind = MappedValue::Kind::Absent;
-        out.issues.push_back(MappingIssue{step.target, text ? std::string(*text) : std::string(), error});
+        out.issues.push_back(MappingIssue{step.target, present ? std::string(text) : std::string(), error});
         issue_positions.push_back(step.position);
         break;
     }
@@ -163,40 +167,66 @@ nlohmann::json Mapping::to_json(const MappedRecord& mapped) const {
 }
 
 bool Mapping::write_json(const MappedRecord& mapped, std::string& out) const {
-  out.clear();
-  out.push_back('{');
-  bool first = true;
-  for (size_t i = 0; i < mapped.values.size() && i < steps_.size(); ++i) {
+  // Written into a per-thread buffer sized for the worst case, then copied once: one bound check per
+  // record instead of a std::string append per key and value. Arrays (rare) are dumped first.
+  const size_t n = std::min(mapped.values.size(), steps_.size());
+  thread_local std::vector<std::string> arrays;  // the dumps of the record's array values, in order
+  arrays.clear();
+  size_t room = 2;  // braces
+  for (size_t i = 0; i < n; ++i) {
     const MappedValue& v = mapped.values[i];
-    if (v.kind == MappedValue::Kind::Absent) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    out += json_keys_[i];
     switch (v.kind) {
-      case MappedValue::Kind::String:
-        if (!append_json_string(out, v.text)) return false;
-        break;
-      case MappedValue::Kind::Integer:
-        append_json_integer(out, v.integer);
-        break;
-      case MappedValue::Kind::Number:
-        append_json_number(out, v.number);
-        break;
-      case MappedValue::Kind::Bool:
-        out += v.boolean ? "true" : "false";
-        break;
+      case MappedValue::Kind::Absent: continue;
+      case MappedValue::Kind::String: room += json_string_room(v.text.size()); break;
+      case MappedValue::Kind::Integer: room += kJsonIntegerRoom; break;
+      case MappedValue::Kind::Number: room += kJsonNumberRoom; break;
+      case MappedValue::Kind::Bool: room += 5; break;
       case MappedValue::Kind::Array:
         try {
-          out += v.array.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+          arrays.push_back(v.array.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
         } catch (const nlohmann::json::type_error&) {
           return false;  // invalid UTF-8; the caller's dump() reports where
         }
+        room += arrays.back().size();
+        break;
+    }
+    room += json_keys_[i].size() + 1;  // and the comma
+  }
+  thread_local std::vector<char> buffer;
+  if (buffer.size() < room) buffer.resize(std::max(room, 2 * buffer.size()));
+  char* p = buffer.data();
+  *p++ = '{';
+  bool first = true;
+  size_t array = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const MappedValue& v = mapped.values[i];
+    if (v.kind == MappedValue::Kind::Absent) continue;
+    if (!first) *p++ = ',';
+    first = false;
+    p = write_raw(p, json_keys_[i]);
+    switch (v.kind) {
+      case MappedValue::Kind::String:
+        p = write_json_string(p, v.text);
+        if (p == nullptr) return false;  // invalid UTF-8; the caller's dump() reports where
+        break;
+      case MappedValue::Kind::Integer:
+        p = write_json_integer(p, v.integer);
+        break;
+      case MappedValue::Kind::Number:
+        p = write_json_number(p, v.number);
+        break;
+      case MappedValue::Kind::Bool:
+        p = write_raw(p, v.boolean ? std::string_view("true") : std::string_view("false"));
+        break;
+      case MappedValue::Kind::Array:
+        p = write_raw(p, arrays[array++]);
         break;
       case MappedValue::Kind::Absent:
         break;
     }
   }
-  out.push_back('}');
+  *p++ = '}';
+  out.assign(buffer.data(), static_cast<size_t>(p - buffer.data()));
   return true;
 }
 

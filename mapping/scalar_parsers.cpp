@@ -14,6 +14,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Length of a grouping separator at s[i], or 0: ',', ' ', U+00A0 (C2 A0), U+202F (E2 80 AF).
 size_t separator_length(std::string_view s, size_t i) {
   if (s[i] == ',' || s[i] == ' ') return 1;
+  if (static_cast<unsigned char>(s[i]) < 0x80) return 0;  // the common '.', digit or end: no comparisons
   if (s.compare(i, 2, "\xC2\xA0") == 0) return 2;
   if (s.compare(i, 3, "\xE2\x80\xAF") == 0) return 3;
   return 0;
@@ -74,7 +75,7 @@ bool clean_number(std::string_view s, CleanNumber& out) {
     size_t len = separator_length(s, i);
     if (len == 0) break;
     std::string_view kind = s.substr(i, len);
-    if (sep_len != 0 && kind != sep_kind) return false;
+    if (sep_len != 0 && (len != sep_len || (len == 1 ? kind[0] != sep_kind[0] : kind != sep_kind))) return false;
     if (group_digits == 0 || (groups == 0 && group_digits > 3) || (groups > 0 && group_digits != 3)) return false;
     sep_len = len;
     sep_kind = kind;

@@ -86,13 +86,18 @@ bool parse_iso(std::string_view s, ParsedTime& out) {
   return true;
 }
 
-// Appends `value` (0 <= value < 10^width) as exactly `width` digits.
-void append_padded(std::string& out, long long value, int width) {
-  char buf[4];
+// Writes `value` (0 <= value < 10^width) as exactly `width` digits at `buf`.
+void write_digits(char* buf, long long value, int width) {
   for (int i = width - 1; i >= 0; --i) {
     buf[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
+}
+
+// Appends `value` (0 <= value < 10^width) as exactly `width` digits.
+void append_padded(std::string& out, long long value, int width) {
+  char buf[4];
+  write_digits(buf, value, width);
   out.append(buf, static_cast<size_t>(width));
 }
 
@@ -161,11 +166,17 @@ bool local_to_utc(const date::time_zone* zone, LocalMs local, SysMs& utc) {
   for (ZoneIntervals& z : cache) {
     if (z.zone == zone) known = &z;
   }
-  if (known != nullptr) {
-    auto it = std::upper_bound(known->intervals.begin(), known->intervals.end(), secs,
-                               [](date::local_seconds t, const ZoneInterval& z) { return t < z.begin; });
-    if (it != known->intervals.begin() && secs < (it - 1)->end) {
-      utc = SysMs{local.time_since_epoch() - (it - 1)->offset};
+  if (known != nullptr && !known->intervals.empty()) {
+    // The last interval that begins at or before `secs`, by a branch-free search (cmov): data spread
+    // over years lands in a different interval from value to value, which mispredicts a plain search.
+    const ZoneInterval* base = known->intervals.data();
+    for (size_t n = known->intervals.size(); n > 1;) {
+      const size_t half = n / 2;
+      base = base[half].begin <= secs ? base + half : base;
+      n -= half;
+    }
+    if (base->begin <= secs && secs < base->end) {
+      utc = SysMs{local.time_since_epoch() - base->offset};
       return true;
     }
   }
@@ -240,20 +251,27 @@ bool to_utc_datetime(std::string_view text, const TimeSpec& spec, std::string& o
     return false;
   }
   date::hh_mm_ss<milliseconds> tod{utc - day};
-  out.clear();
-  out.reserve(24);
-  append_date(out, ymd);
-  out.push_back('T');
-  append_padded(out, tod.hours().count(), 2);
-  out.push_back(':');
-  append_padded(out, tod.minutes().count(), 2);
-  out.push_back(':');
-  append_padded(out, tod.seconds().count(), 2);
+  // Written into a buffer and assigned once: one copy into `out` instead of a capacity check per byte.
+  char buf[24];
+  write_digits(buf, static_cast<int>(ymd.year()), 4);
+  buf[4] = '-';
+  write_digits(buf + 5, static_cast<unsigned>(ymd.month()), 2);
+  buf[7] = '-';
+  write_digits(buf + 8, static_cast<unsigned>(ymd.day()), 2);
+  buf[10] = 'T';
+  write_digits(buf + 11, tod.hours().count(), 2);
+  buf[13] = ':';
+  write_digits(buf + 14, tod.minutes().count(), 2);
+  buf[16] = ':';
+  write_digits(buf + 17, tod.seconds().count(), 2);
+  size_t size = 19;
   if (tod.subseconds().count() != 0) {
-    out.push_back('.');
-    append_padded(out, tod.subseconds().count(), 3);
+    buf[19] = '.';
+    write_digits(buf + 20, tod.subseconds().count(), 3);
+    size = 23;
   }
-  out.push_back('Z');
+  buf[size++] = 'Z';
+  out.assign(buf, size);
   return true;
 }
 

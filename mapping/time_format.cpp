@@ -102,8 +102,10 @@ bool combine(Fields f, ParsedFields& out) {
   }
   const date::year_month_day ymd = year / f.m / f.d;  // date's operators: month and day as unsigned char
   if (!ymd.ok()) return false;
-  const int weekday = static_cast<int>((date::weekday(date::sys_days(ymd)) - date::Sunday).count());
-  if (f.wd != kNoWeekday && f.wd != weekday) return false;
+  if (f.wd != kNoWeekday) {
+    const int weekday = static_cast<int>((date::weekday(date::sys_days(ymd)) - date::Sunday).count());
+    if (f.wd != weekday) return false;
+  }
   if (f.I != kNoHour12) {  // %I with %p (or with %H to agree with) makes the hour
     if (!(1 <= f.I && f.I <= 12)) return false;
     if (f.p != kNoAmPm) {
@@ -163,11 +165,67 @@ bool takes_modifier(char c, char modifier) {
 
 }  // namespace
 
-bool TimeFormat::read(std::string_view text, ParsedFields& out) const { return read_fields(text, out, nullptr); }
+bool TimeFormat::read(std::string_view text, ParsedFields& out) const {
+  const int fast = read_digits_only(text, out);
+  if (fast >= 0) return fast == 1;
+  return read_fields(text, out, nullptr);
+}
 
 bool TimeFormat::read(std::string_view text, ParsedFields& out, DateParserDefects& defects) const {
   defects = DateParserDefects{};
+  // A text the fast path reads meets no failing read, hence none of date's defects.
+  const int fast = read_digits_only(text, out);
+  if (fast >= 0) return fast == 1;
   return read_fields(text, out, &defects);
+}
+
+// What read_fields does on such a text, step by step: a literal is read_char, white space is skip_space
+// (the stream still good, as the text has not ended), a number is read_signed / read_unsigned /
+// read_long_double on plain digits (the same greedy count, the same value: digits alone carry no sign,
+// no '.', no wrap-around), then checked_set into a field not set before (a plain assignment: it still holds its marker). The
+// same combine() follows.
+int TimeFormat::read_digits_only(std::string_view text, ParsedFields& out) const {
+  if (digit_steps_.empty()) return -1;
+  Fields f;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (const DigitStep& step : digit_steps_) {
+    if (p == end) return -1;  // date's eof and fail bits decide from here
+    switch (step.kind) {
+      case DigitStep::Kind::Literal:
+        if (*p != step.literal) return -1;
+        ++p;
+        break;
+      case DigitStep::Kind::Space:
+        while (p != end && is_c_space(static_cast<unsigned char>(*p))) ++p;
+        break;
+      case DigitStep::Kind::Number: {
+        if (!is_digit(static_cast<unsigned char>(*p))) return -1;
+        int value = 0;
+        unsigned count = 0;
+        while (p != end && count < step.max_digits && is_digit(static_cast<unsigned char>(*p))) {
+          value = 10 * value + (*p - '0');
+          ++p;
+          ++count;
+        }
+        switch (step.field) {
+          case DigitStep::Field::Y: f.Y = value; break;
+          case DigitStep::Field::y: f.y = value; break;
+          case DigitStep::Field::m: f.m = value; break;
+          case DigitStep::Field::d: f.d = value; break;
+          case DigitStep::Field::H: f.H = value; break;
+          case DigitStep::Field::M: f.M = value; break;
+          case DigitStep::Field::S:
+            if (count < step.max_digits && p != end && *p == '.') return -1;  // a fraction: read_long_double
+            f.s = std::int64_t{value} * 1000;
+            break;
+        }
+        break;
+      }
+    }
+  }
+  if (p != end) return -1;
+  return combine(f, out) ? 1 : 0;
 }
 
 // date::from_stream's loop over the format, conversion by conversion, on the C-locale branches, with

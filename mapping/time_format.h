@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zra::mapping_detail {
 
@@ -46,11 +47,27 @@ class TimeFormat {
   // The supported conversions, as listed in messages and docs/mapping.md.
   static const char* supported();
 
+  // One step of the digits-only reading of a plain format (see read_digits_only). Internal.
+  struct DigitStep {
+    enum class Kind : unsigned char { Literal, Space, Number };
+    enum class Field : unsigned char { Y, y, m, d, H, M, S };
+    Kind kind = Kind::Literal;
+    char literal = '\0';           // Literal
+    Field field = Field::Y;        // Number
+    unsigned char max_digits = 0;  // Number
+  };
+
  private:
-  explicit TimeFormat(std::string format) : format_(std::move(format)) {}
+  explicit TimeFormat(std::string format);
   bool read_fields(std::string_view text, ParsedFields& out, DateParserDefects* defects) const;
+  // The common case on a fast path: a format of only literals, white space and %Y %y %m %d %e %H %M %S
+  // (no width, no modifier, no field twice), and a text of plain digits where it has numbers. Returns 1
+  // or 0 (read_fields's answer, which it is by construction), or -1 when the text needs read_fields
+  // (a sign, a '.', a mismatch, the end of the text met early: whatever date's own reads treat specially).
+  int read_digits_only(std::string_view text, ParsedFields& out) const;
 
   std::string format_;  // validated by compile: only supported conversions, no NUL
+  std::vector<DigitStep> digit_steps_;  // empty: the format is not plain enough for read_digits_only
 };
 
 }  // namespace zra::mapping_detail

@@ -36,7 +36,44 @@ bool accepts_width(char c) { return std::string_view("YyCmdeHIMSjF").find(c) != 
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The steps of read_digits_only for `format` (already validated), or none when it is not plain enough.
+std::vector<TimeFormat::DigitStep> digit_steps_of(const std::string& format) {
+  using Step = TimeFormat::DigitStep;
+  std::vector<Step> steps;
+  unsigned seen = 0;  // fields met so far, one bit each: a field read twice needs date's agreement check
+  for (size_t i = 0; i < format.size(); ++i) {
+    const char c = format[i];
+    Step step;
+    if (c != '%') {
+      step.kind = time_text::is_c_space(static_cast<unsigned char>(c)) ? Step::Kind::Space : Step::Kind::Literal;
+      step.literal = c;
+      steps.push_back(step);
+      continue;
+    }
+    if (i + 1 >= format.size()) return {};
+    step.kind = Step::Kind::Number;
+    step.max_digits = 2;
+    switch (format[++i]) {
+      case 'Y': step.field = Step::Field::Y; step.max_digits = 4; break;
+      case 'y': step.field = Step::Field::y; break;
+      case 'm': step.field = Step::Field::m; break;
+      case 'd': case 'e': step.field = Step::Field::d; break;
+      case 'H': step.field = Step::Field::H; break;
+      case 'M': step.field = Step::Field::M; break;
+      case 'S': step.field = Step::Field::S; step.max_digits = 6; break;  // date reads up to 6 characters
+      default: return {};  // any other conversion, a width or a modifier
+    }
+    const unsigned bit = 1u << static_cast<unsigned>(step.field);
+    if ((seen & bit) != 0) return {};
+    seen |= bit;
+    steps.push_back(step);
+  }
+  return steps;
+}
+
 }  // namespace
+
+TimeFormat::TimeFormat(std::string format) : format_(std::move(format)), digit_steps_(digit_steps_of(format_)) {}
 
 const char* TimeFormat::supported() { return kSupported; }
 

@@ -1,6 +1,12 @@
 // Dates and date-times: ISO forms, formats, zones (root and per field), DST gap and overlap, output form.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <vector>
+
+#include <date/date.h>
+#include <date/tz.h>
+
 #include "tests/unit/mapping/mapping_test_support.h"
 
 namespace zra {
@@ -162,6 +168,57 @@ TEST(MappingDate, ADateTimeGivesItsDateInTheZone) {
   EXPECT_EQ(utc.date("2025-11-20T23:30:00-02:00"), "2025-11-21");
   TimeFields field_zone("T", "{ from: D, timezone: America/New_York }", "timezone: Europe/Berlin\n");
   EXPECT_EQ(field_zone.date("2025-11-21T03:00:00Z"), "2025-11-20");
+}
+
+// What the tz database itself says for a local time (no cache): the mapping's answer for it.
+std::string expected_utc(const date::time_zone* zone, date::local_seconds local, const std::string& raw) {
+  date::local_info info = zone->get_info(local);
+  if (info.result == date::local_info::nonexistent) {
+    return "ISSUE modify_time [" + raw + "]: '" + date::format("%F %T", local) +
+           "' does not exist in America/New_York (DST gap)";
+  }
+  return date::format("%FT%TZ", date::sys_seconds{local.time_since_epoch() - info.first.offset});
+}
+
+// The per-thread cache of a zone's intervals (time_conversion.cpp) must never answer with a stale or
+// neighbouring interval: one thread converts, in consecutive calls, times on both sides of each DST
+// change of several years (spring forward and fall back, forwards, backwards and alternating far apart,
+// so that every interval is cached before its neighbours are asked for); each answer must be the tz
+// database's own.
+TEST(MappingDateTime, ZoneIntervalCacheAgreesWithTheTzDatabaseAcrossDstChanges) {
+  TimeFields f("{ from: T, format: \"%Y-%m-%d %H:%M\", timezone: America/New_York }");
+  const date::time_zone* zone = date::locate_zone("America/New_York");
+  using namespace date::literals;
+  std::vector<date::local_seconds> times;
+  for (int y = 2023; y <= 2026; ++y) {
+    const date::year year{y};
+    const date::local_days spring{date::Sunday[2] / date::March / year};
+    const date::local_days fall{date::Sunday[1] / date::November / year};
+    for (date::local_days day : {spring, fall}) {
+      for (int minutes = -90; minutes <= 240; minutes += 15) {
+        times.push_back(day + std::chrono::minutes{minutes});
+      }
+    }
+  }
+  std::vector<date::local_seconds> order = times;                    // forwards
+  order.insert(order.end(), times.rbegin(), times.rend());            // backwards
+  for (size_t i = 0; i < times.size() / 2; ++i) {                     // alternating far apart
+    order.push_back(times[i]);
+    order.push_back(times[times.size() - 1 - i]);
+  }
+  int gaps = 0, checked = 0;
+  for (date::local_seconds t : order) {
+    const std::string raw = date::format("%Y-%m-%d %H:%M", t);
+    const std::string expected = expected_utc(zone, t, raw);
+    gaps += expected.rfind("ISSUE", 0) == 0 ? 1 : 0;
+    ASSERT_EQ(f.datetime(raw), expected) << "local time " << raw << " (call " << checked << ")";
+    ++checked;
+  }
+  EXPECT_EQ(gaps, 3 * 4 * 4);  // 02:00, 02:15, 02:30, 02:45 of each spring change, in each of 3 passes
+  EXPECT_EQ(f.datetime("2025-11-02 01:30"), "2025-11-02T05:30:00Z");  // repeated hour: the earlier instant
+  EXPECT_EQ(f.datetime("2025-11-02 02:00"), "2025-11-02T07:00:00Z");
+  EXPECT_EQ(f.datetime("2025-03-09 01:59"), "2025-03-09T06:59:00Z");
+  EXPECT_EQ(f.datetime("2025-03-09 03:00"), "2025-03-09T07:00:00Z");
 }
 
 TEST(MappingDate, YearsOutsideTheIsoRangeAreIssues) {

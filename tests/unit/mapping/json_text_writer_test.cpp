@@ -72,6 +72,23 @@ TEST(JsonTextWriter, RandomBytesAgreeWithDump) {
   }
 }
 
+// Plain text is skipped 8 bytes at a time: every byte value, at every offset of a long plain string (so
+// in every lane of a word and in the tail after the last whole word), must be seen and treated like dump.
+TEST(JsonTextWriter, EveryByteAtEveryOffsetOfPlainTextAgreesWithDump) {
+  const std::string plain = "The quick brown fox jumps over the lazy dog 0123456789";
+  for (int c = 0; c < 0x100; ++c) {
+    for (size_t at = 0; at < plain.size(); ++at) {
+      std::string s = plain;
+      s[at] = static_cast<char>(c);
+      ASSERT_EQ(written(s), dumped(s)) << "byte " << c << " at " << at;
+      if (c >= 0x80 && at + 1 < plain.size()) {  // and as the lead of a two-byte character (é, or invalid)
+        s[at + 1] = static_cast<char>(0xA9);
+        ASSERT_EQ(written(s), dumped(s)) << "byte " << c << " 0xA9 at " << at;
+      }
+    }
+  }
+}
+
 TEST(JsonTextWriter, IntegersLikeDump) {
   for (int64_t v : {int64_t{0}, int64_t{7}, int64_t{-42}, int64_t{1250000}, std::numeric_limits<int64_t>::max(),
                     std::numeric_limits<int64_t>::min()}) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -221,6 +223,64 @@ TEST(TimeFormat, ThreadSafeAndReusable) {
   ASSERT_TRUE(reader->read("11/20/2025 01:45 AM", b));
   EXPECT_EQ(a.local_ms - b.local_ms, 12 * 3600 * 1000);
   EXPECT_FALSE(a.has_offset);
+}
+
+// Plain formats (digits, literals, white space) are read on a fast path; a width equal to the standard
+// one means the same to date but sends the format through the general reader. Both must agree on every
+// text: digits of every length, signs, fractions, extra or missing white space, text that ends early.
+TEST(TimeFormat, PlainFormatFastPathAgreesWithTheGeneralReader) {
+  const std::vector<std::pair<std::string, std::string>> formats = {
+      {"%m/%d/%Y %H:%M", "%2m/%2d/%4Y %2H:%2M"},
+      {"%Y-%m-%d %H:%M:%S", "%4Y-%2m-%2d %2H:%2M:%6S"},
+      {"%Y%m%d%H%M%S", "%4Y%2m%2d%2H%2M%6S"},
+      {"%d.%m.%y", "%2d.%2m.%2y"},
+      {"%e %m %Y ", "%2e %2m %4Y "},
+  };
+  const std::string alphabet = "0123456789012345678901234567890123456789/-.: :+-\tx";
+  std::mt19937 rng(7);
+  int compared = 0, accepted = 0;
+  for (const auto& [fast, general] : formats) {
+    std::string problem;
+    auto fast_reader = TimeFormat::compile(fast, problem);
+    auto general_reader = TimeFormat::compile(general, problem);
+    ASSERT_TRUE(fast_reader && general_reader) << problem;
+    for (int k = 0; k < 4000; ++k) {
+      // Half the texts are what the format writes with one character changed, half random.
+      std::string text;
+      if (k % 2 == 0) {
+        text = date::format(fast.c_str(), date::sys_seconds{std::chrono::seconds{rng() % 4000000000u}});
+        if (k % 4 == 0) text[rng() % text.size()] = alphabet[rng() % alphabet.size()];
+        if (k % 8 == 2) text.erase(rng() % text.size(), 1);
+        if (k % 16 == 6) text.insert(rng() % (text.size() + 1), 1, alphabet[rng() % alphabet.size()]);
+      } else {
+        for (size_t n = rng() % 24; n > 0; --n) text += alphabet[rng() % alphabet.size()];
+      }
+      ParsedFields a, b;
+      const bool a_ok = fast_reader->read(text, a);
+      const bool b_ok = general_reader->read(text, b);
+      ASSERT_EQ(a_ok, b_ok) << "'" << fast << "' vs '" << general << "' on '" << text << "'";
+      if (a_ok) {
+        ASSERT_EQ(a.local_ms, b.local_ms) << "'" << fast << "' on '" << text << "'";
+        ASSERT_EQ(a.has_offset, b.has_offset);
+        ++accepted;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GE(accepted, compared / 5);  // valid texts are exercised, not only rejections
+  expect_all({
+      {"%m/%d/%Y %H:%M", "+3/4/2025 9:05", "2025-03-04 09:05:00.000"},   // a sign: date's read_signed takes it
+      {"%m/%d/%Y %H:%M", "3/4/2025    9:05", "2025-03-04 09:05:00.000"},
+      {"%m/%d/%Y %H:%M", "3/4/2025 9:05 ", kRejected},
+      {"%m/%d/%Y %H:%M", "3/4/20251 9:05", kRejected},
+      {"%m/%d/%Y %H:%M", "00/10/2025 10:00", kRejected},
+      {"%m/%d/%Y %H:%M", "2/29/2025 10:00", kRejected},
+      {"%m/%d/%Y %H:%M", "12/31/2025 24:00", kRejected},
+      {"%Y-%m-%d %H:%M:%S", "2025-01-02 03:04:05.5", "2025-01-02 03:04:05.500"},
+      {"%Y-%m-%d %H:%M:%S", "2025-01-02 03:04:60", kRejected},
+      {"%Y-%m-%d ", "2025-01-02", "2025-01-02 00:00:00.000"},  // trailing format space at the text's end
+      {"%Y%m%d%H%M%S", "20251120134556", "2025-11-20 13:45:56.000"},
+  });
 }
 
 TEST(TimeFormat, DefectsDateWouldMeetAreReported) {

@@ -184,29 +184,47 @@ void check_value(const FieldSpec& spec, const std::string& path, const nlohmann:
 
 }  // namespace
 
-bool is_valid_email(std::string_view s) {
-  if (s.size() > 254) return false;
-  size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
-  std::string_view local = s.substr(0, at);
-  std::string_view domain = s.substr(at + 1);
-  if (local.size() > 64 || domain.empty() || local.front() == '.' || local.back() == '.') return false;
-  for (unsigned char c : local) {
-    if (c <= ' ' || c == 0x7f || c == '(' || c == ')' || c == ',' || c == ':' || c == ';' || c == '<' ||
-        c == '>' || c == '[' || c == ']' || c == '\\' || c == '"') {
-      return false;
+namespace {
+
+// Which bytes an address may hold, one table lookup a byte (emails are checked once per record).
+struct EmailBytes {
+  bool local[256] = {};
+  bool domain[256] = {};
+  constexpr EmailBytes() {
+    for (int c = 0; c < 256; ++c) {
+      local[c] = c > ' ' && c != 0x7f && c != '(' && c != ')' && c != ',' && c != ':' && c != ';' && c != '<' &&
+                 c != '>' && c != '[' && c != ']' && c != '\\' && c != '"' && c != '@';
+      domain[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '.' || c >= 0x80;
     }
   }
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
-      domain.find("..") != std::string_view::npos) {
-    return false;
+};
+constexpr EmailBytes kEmailBytes;
+
+}  // namespace
+
+bool is_valid_email(std::string_view s) {
+  if (s.size() > 254) return false;
+  const size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64) return false;
+  const std::string_view local = s.substr(0, at);
+  const std::string_view domain = s.substr(at + 1);
+  if (domain.empty() || local.front() == '.' || local.back() == '.') return false;
+  for (unsigned char c : local) {
+    if (!kEmailBytes.local[c]) return false;
   }
+  // A second '@' is not a domain byte; nor is anything else but letters, digits, '-', '.' and non-ASCII.
+  bool dot = false;
+  char previous = '@';
   for (unsigned char c : domain) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '.' || c >= 0x80;
-    if (!ok) return false;
+    if (!kEmailBytes.domain[c]) return false;
+    if (c == '.') {
+      if (previous == '.' || previous == '@') return false;  // "..", or a leading '.'
+      dot = true;
+    }
+    previous = static_cast<char>(c);
   }
-  return true;
+  return dot && previous != '.';
 }
 
 bool is_iso8601_date(std::string_view s) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -176,6 +177,8 @@ std::string SpoolDirectory::new_file(const std::string& stem) {
 
 RecordSpool::RecordSpool(SpoolDirectory& dir, SpoolLimits limits) : dir_(dir), limits_(limits) {
   limits_.merge_fan_in = std::max<size_t>(2, limits_.merge_fan_in);
+  // Entries address the buffer with 32-bit offsets: a larger budget spills at 4 GB.
+  limits_.memory_bytes = std::min<size_t>(limits_.memory_bytes, UINT32_MAX);
 }
 
 RecordSpool::~RecordSpool() {
@@ -191,7 +194,12 @@ void RecordSpool::add(const PlannedRecord& record, uint32_t origin) {
   const size_t size = encoded_size(record);
   // Spill before the buffer would pass the budget, so it never grows past it (one big record aside).
   if (held_bytes_ > 0 && held_bytes_ + size + sizeof(Entry) > limits_.memory_bytes) spill();
-  if (buffer_.capacity() < limits_.memory_bytes) buffer_.reserve(limits_.memory_bytes);
+  // Reserved once (pages are only touched as records fill them), so the buffer never doubles past the
+  // budget; a budget beyond 64 MB (benchmarks that keep everything) grows as a string does.
+  constexpr size_t kReserveAtMost = size_t{64} << 20;
+  if (buffer_.capacity() < std::min(limits_.memory_bytes, kReserveAtMost)) {
+    buffer_.reserve(std::min(limits_.memory_bytes, kReserveAtMost));
+  }
   const uint64_t sequence = next_sequence_++;
   const size_t offset = buffer_.size();
   encode_record(record, origin, buffer_);

@@ -49,6 +49,16 @@ TEST(RecordSpool, SmallInputStaysInMemoryAndComesOutInIdOrder) {
   EXPECT_EQ(spool.count(ObjectType::Account), 0u);
 }
 
+TEST(RecordSpool, AHugeBudgetKeepsEverythingInMemoryWithoutReservingIt) {
+  TempDir tmp;
+  SpoolDirectory dir(tmp.path(), "run-1");
+  RecordSpool spool(dir, SpoolLimits{size_t{1} << 40, 64, 1024});  // as the state-decision benchmark sets it
+  const auto ids = scrambled_ids(3000);
+  for (const auto& id : ids) spool.add(record(ObjectType::Account, id));
+  EXPECT_EQ(spool.run_files(ObjectType::Account), 0u);
+  EXPECT_EQ(ids_of(drain(*spool.sorted(ObjectType::Account))), sorted_copy(ids));
+}
+
 TEST(RecordSpool, SpillsSortedRunsAndMergesThemInIdOrder) {
   TempDir tmp;
   SpoolDirectory dir(tmp.path(), "run-1");

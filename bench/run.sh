@@ -99,7 +99,7 @@ measure() {
   if [[ $rc -ne 0 && $rc -ne 1 ]]; then  # 1: a dry run with invalid rows, which the data has on purpose
     echo "run.sh: $name failed (exit $rc); see $WORK/$name.err" >&2; tail -5 "$WORK/$name.err" >&2; exit 1
   fi
-  WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$WORK/$name.time")
+  WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; printf "%.2f", s}' "$WORK/$name.time")
   CPU=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$WORK/$name.time")
   RSS_MB=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$WORK/$name.time")
 }

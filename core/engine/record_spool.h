@@ -46,7 +46,7 @@ class SpoolDirectory {
 int remove_stale_spools(const std::filesystem::path& root);
 
 struct SpoolLimits {
-  size_t memory_bytes = 16u << 20;  // the buffer of encoded records and its indexes together
+  size_t memory_bytes = 12u << 20;  // the buffer of encoded records and its indexes together
   size_t merge_fan_in = 64;         // run files merged at once
   size_t io_buffer_bytes = 64u << 10;
 };

@@ -114,11 +114,15 @@ RunOutcome run_sync(const SyncConfig& config, const RunOptions& options, const s
     // A dry run sends nothing: its records need their hashes, not their bodies.
     RecordCollector collector(config, sources, report, causes, stop, state.get(), report.run_id(),
                               options.dry_run ? BodyUse::HashOnly : BodyUse::Keep);
-    RecordSpool spool(spool_dir);
-    const std::vector<StreamOutcome> streams = collector.collect(spool);
     RunPlanner planner(state.get(), clock, {options.full, options.retry_rejected, config.state.retry_rejected_after_s},
                        report, causes, spool_dir, dry_run_limits(options.dry_run));
-    PlannedSends sends = planner.plan(spool, streams, options.allow_mass_delete);
+    std::vector<StreamOutcome> streams;
+    PlannedSends sends;
+    {  // the spool and its buffer (12 MB) are gone before the first import: not held beside the batches sent
+      RecordSpool spool(spool_dir);
+      streams = collector.collect(spool);
+      sends = planner.plan(spool, streams, options.allow_mass_delete);
+    }
     double decision_s = 0;
     for (const auto& [type, took] : sends.decision_time) decision_s += took.count();
     report.set_info("plan_s", decision_s);

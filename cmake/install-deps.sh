@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libcpprest-dev libboost-system-dev libssl-dev
-  nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev libhowardhinnant-date-dev
+  nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev libhowardhinnant-date-dev libxxhash-dev
   unixodbc unixodbc-dev libsqliteodbc odbc-postgresql postgresql sqlite3 tzdata
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev

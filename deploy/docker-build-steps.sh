@@ -23,7 +23,7 @@ BUILD_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   libcpprest-dev libboost-system-dev libssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev libcli11-dev libhowardhinnant-date-dev
-  unixodbc-dev libgoogle-perftools-dev
+  unixodbc-dev libgoogle-perftools-dev libxxhash-dev
 )
 
 # What running needs, and nothing else: the shared libraries zra-sync and its built-in plugins link,
@@ -31,7 +31,7 @@ BUILD_PACKAGES=(
 RUNTIME_PACKAGES=(
   ca-certificates tzdata
   libcpprest2.10 libssl3 libtcmalloc-minimal4
-  libyaml-cpp0.7 libsqlite3-0 libdate-tz3
+  libyaml-cpp0.7 libsqlite3-0 libdate-tz3 libxxhash0
   libodbc2 libodbcinst2 unixodbc-common libsqliteodbc odbc-postgresql
 )
 

@@ -116,15 +116,22 @@ void BM_RecordBuild(benchmark::State& state) {
 }
 BENCHMARK(BM_RecordBuild)->Unit(benchmark::kMicrosecond);
 
+// Arg 0: SHA-256 (state files from before schema 2), 1: XXH3 (new state files and dry runs without one).
 void BM_PayloadHash(benchmark::State& state) {
+  const HashScheme scheme = state.range(0) == 0 ? HashScheme::Sha256 : HashScheme::Xxh3;
+  state.SetLabel(std::string(to_string(scheme)));
   std::vector<std::string> bodies;
   for (const auto& r : one_batch()) bodies.push_back(serialize(r));
+  std::string out;
   for (auto _ : state) {
-    for (const auto& b : bodies) benchmark::DoNotOptimize(payload_hash(b));
+    for (const auto& b : bodies) {
+      payload_hash(b, scheme, out);
+      benchmark::DoNotOptimize(out);
+    }
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * bodies.size()));
 }
-BENCHMARK(BM_PayloadHash)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PayloadHash)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace zra::bench

@@ -9,13 +9,13 @@
 namespace zra {
 
 PlannedRecord deletion_record(ObjectType type, const std::string& crm_id, const std::string& source,
-                              const std::string& stream) {
+                              const std::string& stream, HashScheme hash) {
   PlannedRecord r;
   r.type = type;
   r.crm_id = crm_id;
   nlohmann::json body = {{std::string(object_spec(type).id_field), crm_id}, {"deletion", true}};
   r.body = body.dump();
-  r.hash = payload_hash(r.body);
+  r.hash = payload_hash(r.body, hash);
   r.source = source;
   r.stream = stream;
   r.locator = stream + " (vanished from the source)";

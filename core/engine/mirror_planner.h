@@ -10,6 +10,7 @@
 #include "core/engine/planned_record.h"
 #include "core/engine/record_collector.h"
 #include "core/report/run_report.h"
+#include "core/state/payload_hash.h"
 
 namespace zra {
 
@@ -28,8 +29,9 @@ bool mirror_deletes_allowed(const StreamOutcome& stream);
 void check_mirror_deletes(const std::vector<StreamOutcome>& streams, const std::vector<MirrorTally>& tallies,
                           RunReport& report, bool allow_mass_delete);
 
-// The body that deletes one record: {"<id_field>": id, "deletion": true}.
+// The body that deletes one record: {"<id_field>": id, "deletion": true}, hashed with `hash` (the state
+// file's scheme).
 PlannedRecord deletion_record(ObjectType type, const std::string& crm_id, const std::string& source,
-                              const std::string& stream);
+                              const std::string& stream, HashScheme hash);
 
 }  // namespace zra

@@ -54,8 +54,8 @@ RowFailure failure(Phase phase, const std::string& crm_id, const Issues& issues)
 
 }  // namespace
 
-RecordBuilder::RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names, BodyUse body)
-    : mapping_(mapping), stage_names_(std::move(stage_names)), body_use_(body) {
+RecordBuilder::RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names, BodyUse body, HashScheme hash)
+    : mapping_(mapping), stage_names_(std::move(stage_names)), body_use_(body), hash_scheme_(hash) {
   const ObjectTypeSpec& spec = object_spec(mapping_.object_type());
   const auto& targets = mapping_.targets();
   auto slot_of = [&](std::string_view name) {
@@ -172,7 +172,7 @@ void RecordBuilder::build_into(const SourceRow& row, BuiltRow& out) const {
       return;
     }
   }
-  payload_hash(body, rec.hash);
+  payload_hash(body, hash_scheme_, rec.hash);
   rec.locator.assign(row.locator);
 }
 

@@ -12,6 +12,7 @@
 #include "core/common/source_row.h"
 #include "core/engine/planned_record.h"
 #include "core/report/run_report.h"
+#include "core/state/payload_hash.h"
 
 namespace zra {
 
@@ -37,7 +38,10 @@ class RecordBuilder {
  public:
   // `stage_names`: the config's registered deal stages; a deal's stage must be one of them.
   // `mapping` must outlive the builder. With BodyUse::HashOnly, built records have an empty `body`.
-  RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names, BodyUse body = BodyUse::Keep);
+  // `hash`: how records' hashes are computed; a run passes its state file's scheme
+  // (StateStore::hash_scheme()), so they compare with what the file holds.
+  RecordBuilder(const Mapping& mapping, std::set<std::string> stage_names, BodyUse body = BodyUse::Keep,
+                HashScheme hash = kNewStateHashScheme);
 
   // The record of `row`, or why there is none (phase Mapping: the mapping's issues, or a value that is
   // not valid UTF-8; phase Validation: the field table's issues and an unregistered deal stage). Never
@@ -55,6 +59,7 @@ class RecordBuilder {
   const Mapping& mapping_;
   std::set<std::string> stage_names_;
   BodyUse body_use_;
+  HashScheme hash_scheme_;
   // Slot of each field of the type's field table in a MappedRecord (-1: not mapped), in table order.
   std::vector<int> field_slots_;
   int id_slot_ = -1, modify_time_slot_ = -1, deletion_slot_ = -1, stage_slot_ = -1;

@@ -121,7 +121,8 @@ StreamOutcome RecordCollector::read_stream(const PreparedStream& ps, RecordSpool
   const ObjectType type = ps.stream->object;
   StreamOutcome outcome{ps.source->name, ps.stream->name, type, false, ps.stream->mode == "mirror",
                         ps.stream->max_delete_fraction, 0, ps.stream->cursor, ""};
-  RecordBuilder builder(*ps.mapping, stage_names_, body_use_);
+  RecordBuilder builder(*ps.mapping, stage_names_, body_use_,
+                        state_ != nullptr ? state_->hash_scheme() : kNewStateHashScheme);
   bool source_errors = false;
   std::optional<std::string> since;
   if (ps.stream->cursor && state_ != nullptr) since = state_->cursor(ps.source->name, ps.stream->name);

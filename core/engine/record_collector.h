@@ -89,7 +89,7 @@ class RecordCollector {
   RunReport& report_;
   FailureCauses& causes_;
   const std::atomic<bool>& stop_;
-  StateStore* state_;  // for since-cursors
+  StateStore* state_;  // for since-cursors and the hash scheme
   std::string run_id_;
   BodyUse body_use_;
   std::set<std::string> stage_names_;

@@ -137,7 +137,7 @@ void RunPlanner::plan_type(ObjectType type, RecordSource& sorted, const std::vec
       list = std::make_unique<RecordList>(dir_, *out.origins, "delete-" + std::string(to_string(type)),
                                           limits_.deletion_list_bytes);
     }
-    if (limits_.keep_sends) list->append(deletion_record(type, row.crm_id, s.source, s.stream));
+    if (limits_.keep_sends) list->append(deletion_record(type, row.crm_id, s.source, s.stream, state_->hash_scheme()));
   };
 
   std::unique_ptr<StateCursor> cursor;

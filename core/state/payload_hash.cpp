@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 namespace zra {
 namespace {
@@ -29,15 +30,40 @@ EVP_MD_CTX* thread_context() {
   return ctx.get();
 }
 
+void write_hex(const unsigned char* bytes, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.resize(32);
+  for (int i = 0; i < 16; ++i) {
+    out[2 * i] = kHex[bytes[i] >> 4];
+    out[2 * i + 1] = kHex[bytes[i] & 0x0f];
+  }
+}
+
 }  // namespace
 
-std::string payload_hash(std::string_view canonical_json) {
+std::string_view to_string(HashScheme scheme) { return scheme == HashScheme::Sha256 ? "sha256-128" : "xxh3-128"; }
+
+std::optional<HashScheme> parse_hash_scheme(std::string_view name) {
+  for (HashScheme s : {HashScheme::Sha256, HashScheme::Xxh3}) {
+    if (name == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::string payload_hash(std::string_view canonical_json, HashScheme scheme) {
   std::string out;
-  payload_hash(canonical_json, out);
+  payload_hash(canonical_json, scheme, out);
   return out;
 }
 
-void payload_hash(std::string_view canonical_json, std::string& out) {
+void payload_hash(std::string_view canonical_json, HashScheme scheme, std::string& out) {
+  if (scheme == HashScheme::Xxh3) {
+    // The canonical (big-endian) form: what `xxhsum -H2` prints.
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, XXH3_128bits(canonical_json.data(), canonical_json.size()));
+    write_hex(canonical.digest, out);
+    return;
+  }
   EVP_MD_CTX* ctx = thread_context();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -46,12 +72,7 @@ void payload_hash(std::string_view canonical_json, std::string& out) {
       EVP_DigestFinal_ex(ctx, digest, &length) != 1 || length < 16) {
     throw std::runtime_error("payload_hash: OpenSSL SHA-256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.resize(32);
-  for (int i = 0; i < 16; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0x0f];
-  }
+  write_hex(digest, out);
 }
 
 }  // namespace zra

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/common/errors.h"
+#include "core/state/payload_hash.h"
 #include "core/common/log.h"
 #include "core/state/sqlite_connection.h"
 
@@ -73,9 +74,21 @@ CREATE TABLE cursors (
   PRIMARY KEY (source, stream)
 ) WITHOUT ROWID;
 )sql",
+    // Version 2: a meta table, and in it the scheme of the file's payload hashes (payload_hash.h). A file
+    // that already holds hashes keeps SHA-256 (new hashes must compare equal to the old ones, or every
+    // record would be sent again); an empty one starts with XXH3. The names are to_string(HashScheme).
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) SELECT 'payload_hash',
+  CASE WHEN EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM batch_items) THEN 'sha256-128'
+       ELSE 'xxh3-128' END;
+)sql",
 };
 
-static_assert(kCurrentVersion == 1, "append a migration to kMigrations when bumping kCurrentVersion");
+static_assert(kCurrentVersion == 2, "append a migration to kMigrations when bumping kCurrentVersion");
 
 void switch_to_wal(SqliteConnection& db) {
   SqliteStatement statement(db, "PRAGMA journal_mode=WAL", "switching to WAL");
@@ -124,7 +137,7 @@ void prepare(SqliteConnection& db, bool read_only) {
   }
   if (read_only) {
     if (version == 0) throw StateError("state file " + path + " holds no state yet: nothing was synced");
-    if (version < kCurrentVersion) {
+    if (version < kOldestReadableVersion) {
       throw StateError("state file " + path + " uses schema " + std::to_string(version) + "; run `zra-sync run` " +
                        "once to upgrade it to schema " + std::to_string(kCurrentVersion));
     }
@@ -136,6 +149,27 @@ void prepare(SqliteConnection& db, bool read_only) {
   if (version == 0) db.exec("PRAGMA page_size = 16384", "setting the page size");
   switch_to_wal(db);
   migrate(db, version);
+}
+
+HashScheme hash_scheme(SqliteConnection& db) {
+  const bool has_meta =
+      db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", "reading the schema") > 0;
+  if (!has_meta) {  // a schema-1 file opened read-only: what its migration would record
+    const bool holds_hashes =
+        db.query_int("SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM batch_items)",
+                     "reading the payload hash scheme") != 0;
+    return holds_hashes ? HashScheme::Sha256 : HashScheme::Xxh3;
+  }
+  SqliteStatement row(db, "SELECT value FROM meta WHERE key = 'payload_hash'", "reading the payload hash scheme");
+  if (!row.step()) {
+    throw StateError("state file " + db.path() + " names no payload hash scheme (its meta table lacks " +
+                     "'payload_hash'); it was edited by hand or damaged: " +
+                     state_sqlite::recovery_hint(db.path()));
+  }
+  const std::string name = row.column_text(0);
+  if (auto scheme = parse_hash_scheme(name)) return *scheme;
+  throw StateError("state file " + db.path() + " hashes payloads with '" + name +
+                   "', which this zra-sync does not know; upgrade zra-sync");
 }
 
 }  // namespace zra::state_schema

@@ -54,6 +54,7 @@ StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StateStore::~StateStore() = default;
 
 const std::string& StateStore::path() const noexcept { return impl_->db.path(); }
+HashScheme StateStore::hash_scheme() const noexcept { return impl_->hash_scheme; }
 
 std::unique_ptr<StateStore> StateStore::open(const std::string& path, Clock& clock, bool read_only) {
   namespace fs = std::filesystem;
@@ -76,6 +77,7 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path, Clock& clo
   auto& db = impl->db;
   db.exec("PRAGMA busy_timeout = 5000", "setting the busy timeout");
   state_schema::prepare(db, read_only);
+  impl->hash_scheme = state_schema::hash_scheme(db);
   // A killed process loses nothing in WAL mode either way; FULL: a task id written before a power loss survives it, so that batch is never imported twice.
   // At most ~20 import calls a minute, the extra fsyncs cost nothing that matters.
   if (!read_only) db.exec("PRAGMA synchronous = FULL", "setting synchronous");

@@ -24,6 +24,7 @@
 
 #include "core/common/clock.h"
 #include "core/schema/object_types.h"
+#include "core/state/payload_hash.h"
 #include "core/state/run_lock.h"
 
 namespace zra {
@@ -98,6 +99,9 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
 
   const std::string& path() const noexcept;
+  // How this file's payload hashes are computed: the hashes a run compares with it must use the same
+  // scheme (payload_hash.h). Fixed when the file is created; read once by open().
+  HashScheme hash_scheme() const noexcept;
 
   // Takes `<path>.lock` (flock, our pid written inside). Throws StateError "another run holds <path>
   // (pid N)" at once when a live process holds it; a lock left by a dead process is taken over (logged).

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/common/clock.h"
+#include "core/state/payload_hash.h"
 #include "core/state/sqlite_connection.h"
 #include "core/state/state_store.h"
 
@@ -24,6 +25,7 @@ struct StateStore::Impl {
 
   Clock& clock;
   const bool read_only;
+  HashScheme hash_scheme = kNewStateHashScheme;  // read once when the file is opened
   std::mutex mu;
   state_sqlite::SqliteConnection db;  // before `statements`, so statements are finalised first
   std::unordered_map<const char*, std::unique_ptr<state_sqlite::SqliteStatement>> statements;

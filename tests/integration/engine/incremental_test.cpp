@@ -8,6 +8,7 @@
 
 #include "tests/integration/engine/spine_data.h"
 #include "tests/integration/engine/sync_fixture.h"
+#include "tests/unit/state/state_test_support.h"
 
 namespace zra::testing {
 namespace {
@@ -177,6 +178,41 @@ TEST_F(IncrementalTest, ASecondConcurrentRunIsRefusedAtOnce) {
   EXPECT_NE((second.out + second.err).find("another run holds"), std::string::npos) << second.out << second.err;
   EXPECT_NE((second.out + second.err).find("pid " + std::to_string(first.pid)), std::string::npos);
   EXPECT_EQ(wait_for(first), 0) << read_text(first.err_file);
+}
+
+// A state file keeps its payload hash scheme (core/state/payload_hash.h): a file whose hashes are SHA-256
+// must not look changed to a binary that hashes new files with XXH3, before or after its migration.
+TEST_F(IncrementalTest, AStateFileKeepsItsHashSchemeAndUnchangedRecordsStayUnsent) {
+  using state_test::raw_exec;
+  using state_test::raw_int;
+  write_file("data/accounts.csv", accounts_csv(50));
+  write_config(kAccountsOnly);
+  register_crm();
+  const std::string state = (dir_ / "state/state.db").string();
+  ASSERT_EQ(zra_sync({"run", "-c", "CONFIG"}).exit_code, 0);
+  ASSERT_EQ(import_items(), 50);
+  EXPECT_EQ(raw_int(state, "SELECT count(*) FROM meta WHERE value = 'xxh3-128'"), 1);
+
+  // Told its hashes are SHA-256, the file no longer matches a single record: all 50 go again, now
+  // hashed with SHA-256 (this is what proves the run follows the file's scheme).
+  raw_exec(state, "UPDATE meta SET value = 'sha256-128' WHERE key = 'payload_hash'");
+  ASSERT_EQ(zra_sync({"run", "-c", "CONFIG"}).exit_code, 0);
+  EXPECT_EQ(import_items(), 100);
+  ASSERT_EQ(zra_sync({"run", "-c", "CONFIG"}).exit_code, 0);
+  EXPECT_EQ(import_items(), 100) << "SHA-256 hashes compared with SHA-256 hashes: nothing changed";
+
+  // The same file as schema 1 wrote it (no meta table): a dry run reads it as it is, a run migrates it,
+  // and neither sees a change.
+  raw_exec(state, "DROP TABLE meta; PRAGMA user_version = 1");
+  CommandResult dry = zra_sync({"run", "-c", "CONFIG", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("import calls: 0"), std::string::npos) << dry.out;
+  EXPECT_EQ(raw_int(state, "PRAGMA user_version"), 1) << "a dry run does not migrate";
+  ASSERT_EQ(zra_sync({"run", "-c", "CONFIG"}).exit_code, 0);
+  EXPECT_EQ(import_items(), 100);
+  EXPECT_EQ(raw_int(state, "PRAGMA user_version"), 2);
+  EXPECT_EQ(raw_int(state, "SELECT count(*) FROM meta WHERE value = 'sha256-128'"), 1);
+  EXPECT_EQ(report_summary()["types"]["account"]["unchanged"], 50);
 }
 
 TEST_F(IncrementalTest, ACorruptStateFileIsAClearFatalError) {

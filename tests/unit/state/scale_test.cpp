@@ -52,7 +52,7 @@ void fill(StateStore& store) {
   std::vector<JournalItem> items;
   std::vector<SettledItem> settled;
   for (int i = 0; i < kRecords; ++i) {
-    items.push_back(JournalItem{id_of(i), payload_hash(payload_of(i)), "accounts", "accounts.csv:" + std::to_string(i + 2), false});
+    items.push_back(JournalItem{id_of(i), payload_hash(payload_of(i), kNewStateHashScheme), "accounts", "accounts.csv:" + std::to_string(i + 2), false});
     settled.push_back(SettledItem{items.back().crm_id, ItemOutcome::Confirmed, ""});
     if (items.size() == kJournalBatch) {
       const int64_t batch = store.journal_batch("run-1", ObjectType::Account, items);
@@ -84,7 +84,7 @@ void lookups_in_scrambled_order(StateStore& store) {
     for (size_t k = 0; k < states.size(); ++k) {
       if (!states[k] || states[k]->outcome != RecordOutcome::Confirmed) continue;
       ++found;
-      if (k == 0 && states[k]->payload_hash == payload_hash(payload_of(std::stoi(ids[k].substr(4))))) ++matching;
+      if (k == 0 && states[k]->payload_hash == payload_hash(payload_of(std::stoi(ids[k].substr(4))), kNewStateHashScheme)) ++matching;
     }
     ids.clear();
   }
@@ -120,7 +120,7 @@ void lookups_in_id_order(StateStore& store) {
 void hashing() {
   const auto start = std::chrono::steady_clock::now();
   size_t checksum = 0;
-  for (int i = 0; i < kRecords; ++i) checksum += static_cast<unsigned char>(payload_hash(payload_of(i))[0]);
+  for (int i = 0; i < kRecords; ++i) checksum += static_cast<unsigned char>(payload_hash(payload_of(i), kNewStateHashScheme)[0]);
   const double s = seconds_since(start);
   EXPECT_GT(checksum, 0u);
   std::printf("[ state    ] %d payload hashes (with building each payload) in %.3f s\n", kRecords, s);

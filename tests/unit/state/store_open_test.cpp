@@ -57,10 +57,10 @@ TEST(StateOpen, CreatesTheFileAndItsParentDirectoriesAtTheCurrentSchema) {
   const std::string path = dir.file("a/b/state.db");
   { auto store = StateStore::open(path, clock); EXPECT_EQ(store->path(), path); }
   ASSERT_TRUE(std::filesystem::exists(path));
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 1);
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 2);
   EXPECT_EQ(raw_int(path, "PRAGMA application_id"), 0x5a524153);
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('records','batches','batch_items',"
-                          "'runs','cursors')"), 5);
+                          "'runs','cursors','meta')"), 6);
   // WAL is a property of the file: a fresh raw connection sees it.
   EXPECT_EQ(read_bytes(path).substr(18, 2), std::string("\x02\x02", 2));
 }
@@ -91,11 +91,11 @@ TEST(StateOpen, ANewerSchemaIsRefusedAndTheFileLeftByteIdentical) {
   ASSERT_FALSE(std::filesystem::exists(path + "-wal"));
 
   EXPECT_EQ(open_error(path, clock),
-            "state file " + path + " was written by a newer zra-sync (schema 7, this one knows 1); upgrade zra-sync");
+            "state file " + path + " was written by a newer zra-sync (schema 7, this one knows 2); upgrade zra-sync");
   EXPECT_TRUE(read_bytes(path) == before) << "the refused file was modified";
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
   EXPECT_EQ(open_error(path, clock, /*read_only=*/true),
-            "state file " + path + " was written by a newer zra-sync (schema 7, this one knows 1); upgrade zra-sync");
+            "state file " + path + " was written by a newer zra-sync (schema 7, this one knows 2); upgrade zra-sync");
   EXPECT_TRUE(read_bytes(path) == before) << "the refused file was modified";
   // A read-only SQLite connection cannot remove the (empty) WAL it opened; it holds nothing.
   EXPECT_EQ(read_bytes(path + "-wal"), "");
@@ -220,7 +220,7 @@ TEST(StateOpen, AnEmptyFileBecomesAStateFile) {
   write_bytes(path, "");
   EXPECT_EQ(open_error(path, clock, true), "state file " + path + " holds no state yet: nothing was synced");
   { auto store = StateStore::open(path, clock); }
-  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 1);
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 2);
 }
 
 TEST(StateRuns, BeginAndFinishAreRecordedOnce) {

@@ -8,14 +8,6 @@
 #include "core/common/errors.h"
 
 namespace zra {
-namespace {
-
-// Batches kept to be refilled: the one the caller just gave back, and one more for when the caller and
-// the reader take turns unevenly. Their rows count against max_bytes once refilled.
-constexpr size_t kSpareBatches = 2;
-
-}  // namespace
-
 size_t row_bytes(const std::vector<SourceRow>& rows) {
   size_t n = rows.capacity() * sizeof(SourceRow);
   for (const SourceRow& row : rows) {
@@ -155,7 +147,7 @@ bool RowBuildPipeline::next(BuiltBatch& out) {
     return false;
   }
   if (slots_.front().state == SlotState::Failed) std::rethrow_exception(slots_.front().failure);  // kept: again next time
-  if (!out.rows.empty() && spare_batches_.size() < kSpareBatches) spare_batches_.push_back(std::move(out));
+  if (!out.rows.empty() && spare_batches_.size() < max_batches_) spare_batches_.push_back(std::move(out));
   out = std::move(slots_.front().batch);
   bytes_ -= slots_.front().bytes;
   slots_.pop_front();

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -137,6 +139,44 @@ TEST(RowBuildPipeline, RowsTheCallerGivesBackAreRefilledByTheReader) {
   // A read finds no batch to refill before the caller's first batches come back, and when the caller
   // gave back more than the pipeline keeps while the reader was not scheduled: a few, never most.
   EXPECT_GE(refilled, 50u);
+}
+
+// The reader fills the pipeline, then waits until the caller has drained it, again and again (a reader
+// that gets no CPU while the caller catches up). Every batch the caller gives back must be kept for the
+// reader: freeing the ones beyond a small pool made the reader allocate every row of most batches anew.
+TEST(RowBuildPipeline, BatchesGivenBackWhileTheReaderWaitsAreAllRefilled) {
+  auto mapping = account_mapping();
+  RecordBuilder builder(*mapping, {});
+  std::atomic<bool> stop{false};
+  constexpr size_t kMaxBatches = 6, kBatches = 120;
+  CountingReader source{kBatches, 37};
+  std::mutex mu;
+  std::condition_variable taken_changed;
+  size_t taken = 0, read = 0, fresh = 0;
+  auto reader = [&](std::vector<SourceRow>& out) {
+    if (read > 0 && read % kMaxBatches == 0) {
+      std::unique_lock<std::mutex> lock(mu);
+      taken_changed.wait(lock, [&] { return taken == read; });
+    }
+    if (out.empty()) ++fresh;
+    std::vector<SourceRow> rows;
+    if (!source(rows)) return false;
+    out = std::move(rows);
+    ++read;
+    return true;
+  };
+  RowBuildPipeline pipeline(reader, builder, stop, {2, kMaxBatches});
+  BuiltBatch batch;
+  size_t id = 0;
+  while (pipeline.next(batch)) {
+    check_batch(batch, id);
+    std::lock_guard<std::mutex> lock(mu);
+    ++taken;
+    taken_changed.notify_all();
+  }
+  EXPECT_EQ(id, kBatches * 37);
+  // The first fill of the pipeline, and the batch the caller holds: nothing after that is new.
+  EXPECT_LE(fresh, kMaxBatches + 2) << "batches given back were freed instead of refilled";
 }
 
 TEST(RowBuildPipeline, AReadFailureComesAfterTheBatchesReadBeforeIt) {

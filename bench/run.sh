@@ -3,14 +3,17 @@
 # ONE table (figure, value, baseline, ratio, target, met?) with the machine's info, then says where the
 # time goes. docs/performance.md explains every figure. Meant to finish in under 10 minutes on 2 cores.
 #
-# usage: bench/run.sh [--build-dir DIR] [--data-dir DIR] [--rows N] [--big-rows N] [--no-build]
-#                     [--no-big] [--no-profile] [--no-micro] [--no-ratelimit]
-#                     [--ratelimit-records N] [--time-scale X] [--repeat N]
+# usage: bench/run.sh [--build-dir DIR] [--data-dir DIR] [--rows N] [--small-rows N] [--big-rows N]
+#                     [--no-build] [--no-big] [--no-profile] [--no-micro] [--no-ratelimit] [--no-realrun]
+#                     [--ratelimit-records N] [--time-scale X] [--realrun-rows N] [--repeat N]
 #   --build-dir  where to build and find bin/zra-sync (default: <repo>/build-bench)
 #   --data-dir   where generated data is cached (default: <build-dir>/bench-data)
-#   --rows       rows of the main file (default 1000000); --big-rows the memory stand-in (default 3000000)
+#   --rows       rows of the main file (default 1000000); --small-rows the small dry run (default 100000);
+#                --big-rows the memory stand-in (default 3000000)
 #   --no-build   use the binaries already in --build-dir
 #   --ratelimit-records / --time-scale: the rate-limit simulation (default 600000 records, x10)
+#   --realrun-rows  rows of the real sync into a standalone sandbox whose peak RSS is measured
+#                (default 200000; bench/realrun_rss.sh)
 #   --repeat     runs of the 1M dry run and of mlr, taken in turns; the fastest of each is compared
 #                (default 3: on a shared machine a single mlr run varied from 4.5 to 6.4 s)
 set -euo pipefail
@@ -23,7 +26,8 @@ ROWS=1000000
 SMALL_ROWS=100000
 BIG_ROWS=3000000
 PROFILE_ROWS=50000
-DO_BUILD=1 DO_BIG=1 DO_PROFILE=1 DO_MICRO=1 DO_RATELIMIT=1
+DO_BUILD=1 DO_BIG=1 DO_PROFILE=1 DO_MICRO=1 DO_RATELIMIT=1 DO_REALRUN=1
+REALRUN_ROWS=200000
 RL_TOTAL=600000 RL_SCALE=10
 REPEAT=3
 
@@ -32,16 +36,19 @@ while [[ $# -gt 0 ]]; do
     --build-dir) BUILD="$(realpath -m "$2")"; shift 2 ;;
     --data-dir) DATA="$(realpath -m "$2")"; shift 2 ;;
     --rows) ROWS="$2"; shift 2 ;;
+    --small-rows) SMALL_ROWS="$2"; shift 2 ;;
     --big-rows) BIG_ROWS="$2"; shift 2 ;;
     --no-build) DO_BUILD=0; shift ;;
     --no-big) DO_BIG=0; shift ;;
     --no-profile) DO_PROFILE=0; shift ;;
     --no-micro) DO_MICRO=0; shift ;;
     --no-ratelimit) DO_RATELIMIT=0; shift ;;
+    --no-realrun) DO_REALRUN=0; shift ;;
+    --realrun-rows) REALRUN_ROWS="$2"; shift 2 ;;
     --ratelimit-records) RL_TOTAL="$2"; shift 2 ;;
     --time-scale) RL_SCALE="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -165,6 +172,19 @@ else
   row "state: unchanged-vs-changed 1M" "not measured" "-" "-" "<1 s" "(needs the rate-limit simulation)"
 fi
 
+# A real sync's memory: the sandbox in a process of its own, so the sync's peak RSS is the sync's alone
+# (the rate-limit run's includes the embedded sandbox's copy of every record). The CSV is the first
+# REALRUN_ROWS rows of the main file: the seeded generator streams, so N rows are the same bytes.
+if [[ $DO_REALRUN == 1 ]]; then
+  CSV_REAL="$(accounts_csv "$REALRUN_ROWS")"
+  note "real run: $REALRUN_ROWS rows into a standalone sandbox (x60)"
+  if RR_OUT="$(bash "$BENCH_DIR/realrun_rss.sh" "$EXE" "$CSV_REAL" "$WORK" 2>"$WORK/realrun.err")"; then
+    while IFS= read -r line; do [[ -n "$line" ]] && ROWS_TABLE+=("$line"); done <<<"$RR_OUT"
+  else
+    row "real run peak RSS MB, $(k "$REALRUN_ROWS") rows (standalone sandbox)" "failed" "-" "-" "<64 MB" "see $WORK/realrun.err"
+  fi
+fi
+
 # --- 4. micro benchmarks --------------------------------------------------------------------------
 if [[ $DO_MICRO == 1 && -x "$MICRO" ]]; then
   note "running micro benchmarks"
@@ -192,10 +212,12 @@ echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load average (1/5/15 min): at start $LOAD_START, at end $LOAD_END  (shared machine: wall times include waiting for a CPU)"
 echo "input: $CSV_MAIN ($(du -m "$CSV_MAIN" | cut -f1) MB); python: rows/valid/invalid = $(cat "$WORK/python_main.out")"
 echo
+# The same table, tab-separated, for scripts (tests/integration/bench reads it).
 {
   printf 'figure\tvalue\tbaseline\tratio\ttarget\tmet?\n'
   printf '%s\n' "${ROWS_TABLE[@]}"
-} | column -t -s $'\t'
+} >"$WORK/table.tsv"
+column -t -s $'\t' "$WORK/table.tsv"
 
 # --- 6. where the time goes -----------------------------------------------------------------------
 if [[ $DO_PROFILE == 1 ]]; then

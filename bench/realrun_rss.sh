@@ -17,16 +17,20 @@ CONFIG="$BENCH_DIR/configs/realrun.yaml"
 RR="$WORK/realrun"; rm -rf "$RR"; mkdir -p "$RR"
 
 fail() { echo "realrun_rss.sh: $*" >&2; exit 1; }
-SANDBOX_PID=""
-stop_sandbox() {
-  if [[ -n $SANDBOX_PID ]]; then
-    kill -TERM "$SANDBOX_PID" 2>/dev/null || true
-    wait "$SANDBOX_PID" 2>/dev/null || true
-    SANDBOX_PID=""
+SANDBOX_PID="" SYNC_PID=""
+stop_process() {  # NAME of the variable holding the pid
+  local pid="${!1}"
+  if [[ -n $pid ]]; then
+    # /usr/bin/time would die of a SIGTERM and leave the sync running: signal its child, and time ends with it.
+    pkill -TERM -P "$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    printf -v "$1" '%s' ""
   fi
 }
-trap stop_sandbox EXIT
-trap 'exit 130' INT TERM   # through the EXIT trap: a background sandbox ignores the terminal's Ctrl-C
+stop_sandbox() { stop_process SANDBOX_PID; }
+# The sync first (SIGTERM: it stops within its grace), then the sandbox it talks to.
+trap 'stop_process SYNC_PID; stop_sandbox' EXIT
+trap 'exit 130' INT TERM   # through the EXIT trap: background processes ignore the terminal's Ctrl-C
 
 # Port 0: the sandbox picks a free port and prints its base_url once it listens.
 "$EXE" sandbox --port 0 --time-scale "$SCALE" --state-file "$RR/sandbox.json" >"$RR/sandbox.out" 2>&1 &
@@ -47,7 +51,12 @@ export ZRA_BENCH_PORT="$PORT" ZRA_BENCH_CSV="$CSV" ZRA_BENCH_WORK="$RR"
 "$EXE" crm register -c "$CONFIG" >"$RR/register.out" 2>"$RR/register.err" \
   || { tail -5 "$RR/register.err" >&2; fail "crm register failed (see $RR/register.err)"; }
 rc=0
-/usr/bin/time -v -o "$RR/run.time" "$EXE" run -c "$CONFIG" --no-progress >"$RR/run.out" 2>"$RR/run.err" || rc=$?
+# In the background and waited for: bash runs a trap only once a foreground command returns, so a sync
+# in the foreground would outlive an interrupted script (retrying a sandbox already stopped).
+/usr/bin/time -v -o "$RR/run.time" "$EXE" run -c "$CONFIG" --no-progress --grace 5 >"$RR/run.out" 2>"$RR/run.err" &
+SYNC_PID=$!
+wait "$SYNC_PID" || rc=$?
+SYNC_PID=""
 stop_sandbox
 # 1: the run finished and some rows were invalid, which the generated data has on purpose.
 [[ $rc -le 1 ]] || { tail -5 "$RR/run.err" >&2; fail "the sync exited $rc (see $RR/run.err)"; }

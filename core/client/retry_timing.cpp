@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -106,6 +107,13 @@ std::chrono::nanoseconds BackoffPolicy::delay(int retry, RandomSource& random) c
   const double cap_ns = static_cast<double>(std::chrono::nanoseconds(max).count());
   const double exp = std::min(cap_ns, base_ns * std::pow(2.0, std::max(0, retry - 1)));
   return std::chrono::nanoseconds(static_cast<int64_t>(random.uniform() * exp));
+}
+
+std::string seconds_text(std::chrono::nanoseconds d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%03lld s", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000));
+  return buf;
 }
 
 }  // namespace zra

@@ -24,6 +24,9 @@ std::optional<Clock::WallTime> parse_rate_limit_reset(std::string_view value, Cl
 // 2025-11-20T12:00:00Z (whole seconds, UTC).
 std::string format_utc(Clock::WallTime t);
 
+// A wait as logs and errors show it: "1.250 s" (milliseconds, truncated).
+std::string seconds_text(std::chrono::nanoseconds d);
+
 // Full-jitter exponential backoff: the n-th retry (1-based) waits
 // uniform[0,1) * min(max, initial * 2^(n-1)).
 struct BackoffPolicy {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/client/retry_timing.h"
 #include "core/common/log.h"
 
 namespace zra {
@@ -24,24 +25,19 @@ bool contains_ci(std::string text, std::string_view needle) {
 
 int64_t to_ms(nanoseconds d) { return std::chrono::duration_cast<milliseconds>(d).count(); }
 
-std::string seconds_text(nanoseconds d) {
-  const int64_t ms = to_ms(d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld.%03lld s", static_cast<long long>(ms / 1000), static_cast<long long>(ms % 1000));
-  return buf;
-}
-
 }  // namespace
 
 ZraClient::ZraClient(ClientOptions options, HttpTransport& transport, Clock& clock, RandomSource& random)
     : options_(std::move(options)),
       transport_(transport),
-      clock_(clock),
+      clock_(clock, options_.stop_check_interval),
       random_(random),
       backoff_{options_.backoff_initial, options_.backoff_max},
-      limiter_(options_.limits, clock),
-      tokens_(OAuthCredentials{options_.token_url, options_.account_id, options_.client_id, options_.client_secret},
-              OAuthRetry{options_.max_attempts, backoff_, options_.request_timeout}, transport, clock, random) {
+      limiter_(options_.limits, clock_),
+      tokens_(OAuthCredentials{options_.token_url, options_.account_id, options_.client_id,
+                               options_.client_secret},
+              OAuthRetry{options_.max_attempts, backoff_, options_.request_timeout}, transport, clock_,
+              random) {
   require_secure_url(options_.base_url, "zra.base_url");
   require_secure_url(options_.token_url, "zra.auth.token_url");
   if (options_.max_attempts < 1) {
@@ -50,6 +46,11 @@ ZraClient::ZraClient(ClientOptions options, HttpTransport& transport, Clock& clo
                 kExitUsage);
   }
   if (options_.max_ids_per_get < 1) throw Error("max_ids_per_get must be at least 1", kExitUsage);
+  if (options_.stop_check_interval <= milliseconds(0)) {
+    throw Error("stop_check_interval must be positive (got " +
+                    std::to_string(options_.stop_check_interval.count()) + " ms)",
+                kExitUsage);
+  }
   options_.base_url = strip_trailing_slashes(options_.base_url);
 }
 
@@ -122,6 +123,14 @@ ClientStats ZraClient::stats() const {
 
 RateLimiter& ZraClient::limiter() { return limiter_; }
 
+void ZraClient::stop_after(const std::atomic<bool>& stop, nanoseconds grace) {
+  clock_.bind(stop, grace);
+}
+
+std::optional<Clock::Instant> ZraClient::stop_deadline() {
+  return clock_.deadline();
+}
+
 void ZraClient::count_sent(RateLabel label, bool import, bool retry) {
   std::lock_guard<std::mutex> lock(stats_mu_);
   ++stats_.calls_by_label[std::string(to_string(label))];
@@ -131,21 +140,44 @@ void ZraClient::count_sent(RateLabel label, bool import, bool retry) {
 
 HttpResponse ZraClient::execute(const Call& call) {
   const std::string name = call.method + " " + options_.base_url + call.path;
+  CallProgress progress;
+  try {
+    return execute_attempts(call, name, progress);
+  } catch (const RunStoppingError& e) {
+    // A wait (backoff, 429 pause, rate-limit slot, OAuth retry) or the start of a new attempt hit the
+    // stop's grace deadline: name the call and what it had seen, not "failed N times".
+    throw RunStoppingError(
+        redact(name + " given up: the run is stopping and " + e.what() + "; " +
+               (progress.sent == 0
+                    ? std::string("it was not sent")
+                    : "sent " + std::to_string(progress.sent) + " time(s)" +
+                          (progress.last_failure.empty() ? "" : ", last: " + progress.last_failure))));
+  }
+}
+
+HttpResponse ZraClient::execute_attempts(const Call& call, const std::string& name, CallProgress& progress) {
   HttpRequest request;
   request.method = call.method;
   request.url = options_.base_url + call.path + (call.query.empty() ? "" : "?" + call.query);
   request.body = call.body;
-  request.timeout = options_.request_timeout;
 
   bool refreshed_after_401 = false;
-  bool retry = false;
   for (int attempt = 1;; ++attempt) {
     limiter_.acquire(call.label);
     const std::string token = tokens_.token();
+    request.timeout = options_.request_timeout;
+    if (const std::optional<Clock::Instant> stop_at = clock_.deadline()) {
+      // A request starting after a stop may use only the grace that is left.
+      const nanoseconds left = *stop_at - clock_.now();
+      if (left <= nanoseconds(0))
+        throw RunStoppingError("its grace period of " + seconds_text(clock_.grace()) + " is over");
+      request.timeout = std::min<milliseconds>(
+          request.timeout, std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(left)));
+    }
     request.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
     if (!call.body.empty() || call.method == "POST") request.headers.emplace_back("Content-Type", "application/json");
-    count_sent(call.label, call.endpoint == Endpoint::Import, retry);
-    retry = true;
+    count_sent(call.label, call.endpoint == Endpoint::Import, progress.sent > 0);
+    ++progress.sent;
 
     std::string failure;
     try {
@@ -159,10 +191,12 @@ HttpResponse ZraClient::execute(const Call& call) {
         log_warn("zra.unauthorized", name + " answered 401; fetching a new OAuth token and trying once more");
         tokens_.invalidate(token);
         refreshed_after_401 = true;
+        progress.last_failure = "answered 401";
         --attempt;  // the one retry after a refresh is not one of max_attempts
         continue;
       }
       if (response.status == 429) {
+        progress.last_failure = "answered 429";
         handle_rate_limited(call, name, response, attempt);
         continue;
       }
@@ -173,6 +207,7 @@ HttpResponse ZraClient::execute(const Call& call) {
       if (e.tls()) throw;  // a certificate problem does not go away by retrying
       failure = e.what();
     }
+    progress.last_failure = failure;
     if (attempt >= options_.max_attempts) {
       throw NetworkExhaustedError(redact(name + " failed " + std::to_string(attempt) +
                                          " times (zra.max_retries); last: " + failure));

@@ -12,11 +12,17 @@
 //  - 413: PayloadTooLargeError, 409/404 as documented per call, other 4xx: ApiError; never retried.
 // 429, 5xx and transport errors together are tried at most max_attempts times per call, then
 // NetworkExhaustedError names the call and the last failure.
+//
+// A stopping run (stop_after): every wait of a call (retry backoff, 429 pause, rate-limit slot, OAuth
+// retry) ends by the stop's grace deadline; a call that would have to wait past it gives up with
+// RunStoppingError instead, so a SIGTERMed run ends within --grace even while ZRA is unreachable.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +32,7 @@
 #include "core/client/rate_limiter.h"
 #include "core/client/rate_limits.h"
 #include "core/client/retry_timing.h"
+#include "core/client/stop_bounded_clock.h"
 #include "core/client/task_result.h"
 #include "core/client/zra_errors.h"
 #include "core/common/clock.h"
@@ -45,6 +52,8 @@ struct ClientOptions {
   std::chrono::seconds max_rate_limit_wait{900};
   // ids per GET-by-id call (DESIGN.md facts table).
   size_t max_ids_per_get = 100;
+  // After stop_after(): how often a wait looks at the stop flag (how late a stop may be noticed).
+  std::chrono::milliseconds stop_check_interval{200};
 };
 
 struct ClientStats {
@@ -77,6 +86,17 @@ class ZraClient {  // thread-safe: imports and task polls may come from differen
   // No call for an empty list. NotRegisteredError on 409.
   std::vector<nlohmann::json> get_records(ObjectType type, const std::vector<std::string>& ids);
 
+  // Binds every wait of every call to a stopping run: once `stop` is seen set (by a wait, by a call
+  // starting, or by stop_deadline()), the grace deadline is that moment + `grace`. Before it, calls go on
+  // normally (tasks in flight may still be polled), but a wait never extends past it and a request's
+  // timeout is cut to the grace left. A call that would have to wait past it, or would start after it,
+  // throws RunStoppingError naming the call and its last failure. `stop` must outlive the client.
+  // Thread-safe; without it the client never looks at a stop.
+  void stop_after(const std::atomic<bool>& stop, std::chrono::nanoseconds grace);
+  // The grace deadline when stop_after() was called and the stop is set (fixing it if this is the first
+  // sight), else nullopt. Thread-safe.
+  std::optional<Clock::Instant> stop_deadline();
+
   ClientStats stats() const;
   RateLimiter& limiter();
   const ClientOptions& options() const { return options_; }
@@ -92,8 +112,14 @@ class ZraClient {  // thread-safe: imports and task polls may come from differen
     std::string body;
   };
 
+  struct CallProgress {
+    int sent = 0;              // requests sent so far for the call
+    std::string last_failure;  // what the last one got, for a RunStoppingError
+  };
+
   // Sends `call` with limits, auth and retries; returns a 2xx answer or throws the mapped error.
   HttpResponse execute(const Call& call);
+  HttpResponse execute_attempts(const Call& call, const std::string& name, CallProgress& progress);
   // Waits for, or refuses, the 429; returns normally when the call should be retried.
   void handle_rate_limited(const Call& call, const std::string& name, const HttpResponse& response, int attempt);
   [[noreturn]] void throw_for_status(const Call& call, const std::string& name, const HttpResponse& response) const;
@@ -102,7 +128,7 @@ class ZraClient {  // thread-safe: imports and task polls may come from differen
 
   ClientOptions options_;
   HttpTransport& transport_;
-  Clock& clock_;
+  StopBoundedClock clock_;  // before limiter_ and tokens_, which wait through it
   RandomSource& random_;
   BackoffPolicy backoff_;
   RateLimiter limiter_;

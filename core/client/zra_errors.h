@@ -82,6 +82,14 @@ class NetworkExhaustedError : public FatalError {
   std::optional<Clock::WallTime> resets_at_;
 };
 
+// A call gave up because the run is stopping (SIGINT/SIGTERM) and its grace period is over, or would be
+// over before the next attempt could start. Not a transport failure: it ends the run as interrupted
+// (exit 130), and what was in flight is left in the journal for the next run.
+class RunStoppingError : public Error {
+ public:
+  explicit RunStoppingError(const std::string& message) : Error(message, kExitInterrupted) {}
+};
+
 // The server answered something that is not the JSON we expect. Names the call, what was wrong and
 // shows a short, redacted excerpt of the body. Exit 3.
 class ResponseFormatError : public Error {

@@ -25,12 +25,23 @@ struct ImportScheduler::TypeQueue {
   bool done() const { return prepared && exhausted && batches.empty() && in_flight == 0; }
 };
 
-ImportScheduler::ImportScheduler(ZraClient& client, StateStore* state, RunReport& report, FailureCauses& causes,
-                                 Clock& clock, SchedulerOptions options, std::string run_id,
-                                 const std::atomic<bool>& stop)
-    : client_(client), state_(state), report_(report), causes_(causes), clock_(clock), options_(options),
-      run_id_(std::move(run_id)), stop_(stop), batch_size_(std::max<size_t>(1, options.batch_size)),
-      pacer_(options.poll) {}
+ImportScheduler::ImportScheduler(ZraClient& client, StateStore* state, RunReport& report,
+                                 FailureCauses& causes, Clock& clock, SchedulerOptions options,
+                                 std::string run_id, const std::atomic<bool>& stop)
+    : client_(client),
+      state_(state),
+      report_(report),
+      causes_(causes),
+      clock_(clock),
+      options_(options),
+      run_id_(std::move(run_id)),
+      stop_(stop),
+      batch_size_(std::max<size_t>(1, options.batch_size)),
+      pacer_(options.poll) {
+  // The client's retries and rate-limit waits end with the grace too: the loop below cannot look at its
+  // deadline while it is blocked in a call.
+  client_.stop_after(stop_, options_.grace);
+}
 
 ImportScheduler::~ImportScheduler() = default;
 
@@ -137,6 +148,18 @@ void ImportScheduler::submit(std::unique_ptr<Batch> batch) {
     q.batches.push_front(std::move(batch));
     rebatch_all();
     return;
+  } catch (const RunStoppingError& e) {
+    // Stopped while the import was being retried: ZRA may or may not have it. The journal entry has no
+    // task id, so the next run sends these records again.
+    for (const auto& r : batch->records) {
+      report_.add_failure({std::string(to_string(r.type)), r.crm_id, r.source, r.stream, r.locator,
+                           Phase::Unconfirmed, "", std::string("import not confirmed: ") + e.what(), ""});
+    }
+    report_.update(batch->type, [&](TypeCounts& c) {
+      c.import_calls++;
+      c.unconfirmed += static_cast<int64_t>(batch->records.size());
+    });
+    throw;
   } catch (const Error& e) {
     // Not registered, auth, network exhausted: nothing more can be sent in this run.
     if (state_ != nullptr && dynamic_cast<const NotRegisteredError*>(&e) != nullptr) {
@@ -316,7 +339,8 @@ void ImportScheduler::run(std::map<ObjectType, std::unique_ptr<RecordSource>> re
   try {
     while (!all_done()) {
       if (stop_.load() && !stop_deadline) {
-        stop_deadline = clock_.now() + options_.grace;
+        // The client's deadline when it saw the stop first (inside a call), so both end together.
+        stop_deadline = client_.stop_deadline().value_or(clock_.now() + options_.grace);
         log_warn("run.stopping", "stop requested: no new imports; waiting up to " +
                                      std::to_string(options_.grace.count()) + " s for tasks in flight");
       }
@@ -341,6 +365,10 @@ void ImportScheduler::run(std::map<ObjectType, std::unique_ptr<RecordSource>> re
       }
       if (wake > now) clock_.sleep_for(std::min<std::chrono::nanoseconds>(wake - now, std::chrono::milliseconds(200)));
     }
+  } catch (const RunStoppingError& e) {
+    // A call gave up at the grace deadline (ZRA unreachable or rate limiting): the grace is over. Tasks in
+    // flight stay journalled and are reported unconfirmed below, as when the deadline passes between calls.
+    log_warn("run.grace_over", std::string("grace period over while a call was being retried: ") + e.what());
   } catch (const Error& e) {
     abandon_unsent(Phase::Transport, std::string("not sent: ") + e.what());
     throw;
@@ -350,6 +378,15 @@ void ImportScheduler::run(std::map<ObjectType, std::unique_ptr<RecordSource>> re
 
 void ImportScheduler::settle_journal() {
   if (state_ == nullptr) return;
+  try {
+    settle_journal_batches();
+  } catch (const RunStoppingError& e) {
+    // Stopped before the run began: what is not settled stays in the journal for the next run.
+    log_warn("run.grace_over", std::string("stopped while reading earlier runs' task results: ") + e.what());
+  }
+}
+
+void ImportScheduler::settle_journal_batches() {
   for (auto& pending : state_->pending_batches()) {
     if (pending.task_id.empty()) {
       log_info("journal.release", "batch " + std::to_string(pending.batch_id) + " of run " + pending.run_id +
@@ -392,7 +429,17 @@ void ImportScheduler::settle_journal() {
         break;
       }
       b.task->poll_later(clock_.now());
-      clock_.sleep_for(b.task->next_poll() - clock_.now());
+      const std::chrono::nanoseconds wait = b.task->next_poll() - clock_.now();
+      if (const std::optional<Clock::Instant> stop_at = client_.stop_deadline()) {
+        const auto left = *stop_at - clock_.now();
+        if (left <= wait) {  // polling again would pass the grace: the batch stays in the journal
+          log_warn("run.grace_over",
+                   "stopped before task " + pending.task_id + " finished; the next run reads its result",
+                   {{"task_id", pending.task_id}});
+          return;
+        }
+      }
+      clock_.sleep_for(wait);
     }
   }
 }

@@ -33,6 +33,8 @@ struct SchedulerOptions {
 
 class ImportScheduler {
  public:
+  // Binds the client's waits to `stop` and options.grace (ZraClient::stop_after): after a stop, a call
+  // being retried gives up (RunStoppingError) by the end of the grace instead of blocking the run.
   ImportScheduler(ZraClient& client, StateStore* state, RunReport& report, FailureCauses& causes, Clock& clock,
                   SchedulerOptions options, std::string run_id, const std::atomic<bool>& stop);
   ~ImportScheduler();
@@ -40,7 +42,9 @@ class ImportScheduler {
   // Sends everything the sources hand out, per type (consumed). Records are pulled a batch at a time when
   // the type may start (its dependencies final), so memory holds the batches in flight, not the run;
   // records naming a record that failed in this run are not sent (dependency_blocking.h). Returns when
-  // every task is final, or after a stop once in-flight tasks finished or the grace period ran out.
+  // every task is final, or after a stop once in-flight tasks finished or the grace period ran out (also
+  // when a call gave up at the grace deadline with RunStoppingError): tasks still in flight are reported
+  // unconfirmed and stay in the journal, unsent records are reported "not sent: the run was interrupted".
   // Throws FatalError (exit 3) when ZRA cannot be used (not registered, auth, network exhausted); what
   // was not settled is reported first (the sources are drained for that).
   void run(std::map<ObjectType, std::unique_ptr<RecordSource>> records);
@@ -49,6 +53,7 @@ class ImportScheduler {
 
   // Settles batches a previous run journalled but never settled: polls their tasks (no import call).
   // Batches without a task id were never accepted as far as we know: they are released to be resent.
+  // After a stop it returns by the grace deadline, leaving what is not settled in the journal.
   void settle_journal();
 
   // CRM ids confirmed in this run, by type (for cursors and mirror checks).
@@ -65,6 +70,7 @@ class ImportScheduler {
   void rebatch_all();
   void submit(std::unique_ptr<Batch> batch);
   void poll_due();
+  void settle_journal_batches();
   void settle(Batch& batch, const std::vector<RecordVerdict>& verdicts, bool this_run);
   void abandon_unsent(Phase phase, const std::string& detail);
   TypeQueue* next_ready_queue();

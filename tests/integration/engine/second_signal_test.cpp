@@ -1,6 +1,7 @@
 // A second SIGINT/SIGTERM exits at once (exit 130, no waiting for tasks in flight) and still leaves a state
 // file that SQLite finds intact, `state show` reads, and the next run completes: it reads the results of
 // the tasks that were in flight from the journal instead of sending their records again.
+// And a first signal ends the run within --grace even while every call to ZRA fails and is being retried.
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -112,6 +113,52 @@ TEST_P(SecondSignalTest, ExitsAtOnceLeavingAConsistentStateTheNextRunCompletes) 
   for (int i = 0; i < kValidLeads; ++i) want.insert("L" + std::to_string(i));
   EXPECT_EQ(ids, want);
   EXPECT_EQ(integrity_check((dir_ / "state/state.db").string()), "ok");
+}
+
+// ZRA goes away mid-run (the sandbox stops: connection refused), so the task polls are retried with
+// backoff waits of up to 60 s and zra.max_retries would keep them going for minutes; one signal with
+// --grace 2 must still end the run within about 2 s, as interrupted (130) rather than fatal (3), with its
+// report written and the records of the tasks in flight reported unconfirmed.
+TEST_P(SecondSignalTest, OneSignalEndsTheRunWithinTheGraceWhileZraIsUnreachable) {
+  const int sig = GetParam();
+  sandbox::SandboxOptions o = sandbox_options_;
+  o.task_delay_s = 30;  // tasks stay in flight: the run keeps polling them
+  start_sandbox(o);
+  write_file("data/leads.csv", leads_csv());
+  write_config(
+      "  - name: exports\n    plugin: csv\n    streams:\n"
+      "      - { name: leads, object: lead, path: data/leads.csv, mapping: mappings/leads.yaml }\n",
+      "  batch_size: 10\n  max_in_flight_tasks: 1\n  max_retries: 20\n  request_timeout_s: 5\n");
+  register_crm();
+
+  Spawned run = zra_sync_background({"run", "-c", "CONFIG", "--grace", "2", "--log-format", "json"}, "run");
+  ASSERT_TRUE(wait_for_text(run.err_file, "\"import.submitted\"", std::chrono::seconds(30)))
+      << read_text(run.err_file);
+  sandbox_->stop();
+  ASSERT_TRUE(wait_for_text(run.err_file, "\"zra.retry\"", std::chrono::seconds(10)))
+      << read_text(run.err_file);
+  const auto signalled = Steady::now();
+  ASSERT_EQ(kill(run.pid, sig), 0);
+  const int code = wait_for(run);
+  const double seconds = std::chrono::duration<double>(Steady::now() - signalled).count();
+  const std::string err = read_text(run.err_file);
+  EXPECT_EQ(code, 130) << err;
+  EXPECT_LT(seconds, 15.0) << "--grace 2 must bound the retries in progress\n" << err;
+  EXPECT_EQ(err.find("second signal"), std::string::npos) << err;
+  EXPECT_NE(err.find("the run is stopping"), std::string::npos) << err;
+
+  const nlohmann::json summary = report_summary();
+  EXPECT_EQ(summary["exit_code"], 130) << summary.dump();
+  EXPECT_EQ(summary["types"]["lead"]["confirmed"], 0) << summary.dump();
+  EXPECT_EQ(summary["types"]["lead"]["unconfirmed"], kValidLeads) << summary.dump();
+  int64_t in_flight = 0, interrupted = 0;
+  for (const auto& e : report_errors()) {
+    const std::string detail = e.value("detail", "");
+    if (detail.find("task still running when the run stopped") != std::string::npos) ++in_flight;
+    if (detail == "not sent: the run was interrupted") ++interrupted;
+  }
+  EXPECT_EQ(in_flight, 10) << "the one task in flight";
+  EXPECT_EQ(in_flight + interrupted, kValidLeads);
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, SecondSignalTest, ::testing::Values(SIGTERM, SIGINT),

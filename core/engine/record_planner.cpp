@@ -4,7 +4,6 @@
 
 #include "core/common/log.h"
 #include "core/engine/dependency_blocking.h"
-#include "core/engine/prefetch_record_source.h"
 #include "core/state/state_store.h"
 
 namespace zra {
@@ -104,10 +103,8 @@ PlannedSends RunPlanner::plan(RecordSpool& spool, const std::vector<StreamOutcom
     bool mirror = false;
     for (const auto& s : streams) mirror = mirror || (s.type == t && mirror_deletes_allowed(s));
     if (spool.count(t) == 0 && !(mirror && state_ != nullptr)) continue;
-    // Merging and decoding on a second thread while this one decides; joined before the next type's
-    // sorted() touches the spool again.
-    PrefetchRecordSource sorted(spool.sorted(t));
-    plan_type(t, sorted, streams, tallies, out);
+    auto sorted = spool.sorted(t);
+    plan_type(t, *sorted, streams, tallies, out);
   }
   if (state_ != nullptr) check_mirror_deletes(streams, tallies, report_, allow_mass_delete);
   return out;

@@ -1,12 +1,14 @@
 #pragma once
 // An external sort for the records of a run, so memory stays flat whatever the input size.
 //
-// Records are added in read order, encoded at once (spool_file.h) into one buffer with an index per
-// type. Before the buffer would pass the memory budget, each type's index is sorted by (crm_id,
-// sequence) and its records are written as a run file into the run's spool directory; reading a type
-// back merges its runs (k-way, at most `merge_fan_in` files open at once; more runs are first merged
-// into bigger ones). Small inputs that fit the buffer never touch the disk. Holding records as bytes, not
-// objects, keeps the budget exact and costs no allocation per record.
+// Records are added in read order, encoded at once (spool_file.h) into one buffer, each after its u32
+// length as a run file holds them, with an index per type. Before the buffer would pass the memory budget,
+// each type's index is sorted by (crm_id, sequence) and its records are written as a run file into the
+// run's spool directory; reading a type back merges its runs (k-way, at most `merge_fan_in` files open at
+// once; more runs are first merged into bigger ones, record bytes copied as they are). The merge orders
+// records by their bytes and decodes only the one it hands out. Small inputs that fit the buffer never
+// touch the disk. Holding records as bytes, not objects, keeps the budget exact and costs no allocation
+// per record.
 //
 // Not thread-safe: one reader thread fills the spool, then the planner drains it.
 #include <array>
@@ -62,8 +64,8 @@ class RecordSpool {
   void add(const PlannedRecord& record) { add(record, origins_.intern(record.source, record.stream)); }
   // Every record of `type` added so far, in (crm_id, sequence) order; the spool forgets them. Duplicates
   // of one id come out next to each other, oldest read first. Throws FatalError for a damaged run file.
-  // Ends adding: records added after the first call are not handed out. The source may read the spool's
-  // buffer: it must not outlive the spool.
+  // Ends adding: add() after the first call throws FatalError (the sources handed out point into the
+  // spool's buffer, which adding could move or clear). A source must not outlive the spool.
   std::unique_ptr<RecordSource> sorted(ObjectType type);
   // Records of `type` added and not yet handed out by sorted().
   uint64_t count(ObjectType type) const { return counts_[static_cast<size_t>(type)]; }
@@ -71,16 +73,16 @@ class RecordSpool {
   OriginTable& origins() { return origins_; }
 
   // A record in the buffer: where its encoding is, and what sorting needs without decoding it.
+  // Sorting compares the id's first 16 bytes as two integers and reads the whole id from the buffer only
+  // when those are equal. Within one buffer the offset grows with the sequence, so it stands in for it.
   struct Entry {
-    uint64_t id_prefix;  // the crm_id's first 8 bytes, big-endian, zero-padded: orders like memcmp
-    uint64_t sequence;
-    uint32_t offset, length;  // of the encoding in the buffer
+    uint64_t id_high, id_low;  // the crm_id's bytes 0-7 and 8-15, big-endian, zero-padded: order like memcmp
+    uint32_t offset, length;   // of the encoding in the buffer (its u32 length lies just before it)
   };
 
  private:
   void spill();
   void sort_index(std::vector<Entry>& index) const;
-  std::unique_ptr<RecordSource> open_run(const std::string& path);
 
   SpoolDirectory& dir_;
   SpoolLimits limits_;
@@ -91,6 +93,7 @@ class RecordSpool {
   size_t held_bytes_ = 0;  // buffer_ and the indexes' entries
   std::array<std::vector<std::string>, 4> runs_;
   std::array<uint64_t, 4> counts_{};
+  bool handing_out_ = false;  // sorted() was called
 };
 
 // An append-only list of records handed on later in the order appended (the records to send of a type):

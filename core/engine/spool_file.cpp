@@ -1,5 +1,10 @@
 #include "core/engine/spool_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -149,6 +154,12 @@ std::optional<std::string> decode_record(std::string_view bytes, const OriginTab
   return std::nullopt;
 }
 
+std::string_view record_id(std::string_view encoded) {
+  uint32_t n = 0;
+  std::memcpy(&n, encoded.data() + kEncodedIdOffset, sizeof n);
+  return {encoded.data() + kEncodedIdOffset + sizeof n, n};
+}
+
 void SpoolFileWriter::write(const PlannedRecord& r) {
   scratch_.clear();
   encode_record(r, origins_.intern(r.source, r.stream), scratch_);
@@ -165,6 +176,20 @@ void SpoolFileWriter::write_encoded(std::string_view encoded) {
   bytes_ += sizeof length + encoded.size();
 }
 
+void SpoolFileWriter::write_framed(std::string_view frames) {
+  // In pieces of the buffer's size (each goes to write(2) directly): one 11 MB write(2) of a spill cost
+  // 0.4 s more system time over a 1M-row dry run (1.17 s against 0.77 s, medians of 6, kernel 6.18, ext4).
+  for (size_t at = 0; at < frames.size();) {
+    const size_t n = std::min(frames.size() - at, buffer_.size());
+    if (std::fwrite(frames.data() + at, 1, n, file_) != n) {
+      throw FatalError("cannot write spool file " + path_ + ": " + std::strerror(errno) +
+                       " (is the disk full? the spool needs about the size of the mapped records)");
+    }
+    at += n;
+  }
+  bytes_ += frames.size();
+}
+
 void SpoolFileWriter::finish() {
   if (file_ == nullptr) return;
   const bool flushed = std::fflush(file_) == 0;
@@ -178,19 +203,18 @@ void SpoolFileWriter::finish() {
 }
 
 SpoolFileReader::SpoolFileReader(std::string path, const OriginTable& origins, size_t buffer_bytes)
-    : path_(std::move(path)), origins_(origins), buffer_(buffer_bytes) {
-  file_ = std::fopen(path_.c_str(), "rb");
-  if (file_ == nullptr) throw FatalError("cannot open spool file " + path_ + ": " + std::strerror(errno));
-  std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
-  char magic[kMagicSize];
-  if (std::fread(magic, 1, kMagicSize, file_) != kMagicSize || std::memcmp(magic, kMagic, kMagicSize) != 0) {
+    : path_(std::move(path)), origins_(origins), buffer_(std::max(buffer_bytes, kMagicSize)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw FatalError("cannot open spool file " + path_ + ": " + std::strerror(errno));
+  if (fill(kMagicSize) < kMagicSize || std::memcmp(buffer_.data() + begin_, kMagic, kMagicSize) != 0) {
     damaged("it does not start like a spool file");
   }
+  begin_ += kMagicSize;
   offset_ = kMagicSize;
 }
 
 SpoolFileReader::~SpoolFileReader() {
-  if (file_ != nullptr) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void SpoolFileReader::damaged(const std::string& what) const {
@@ -198,23 +222,80 @@ void SpoolFileReader::damaged(const std::string& what) const {
                    " (the run's temporary files were changed or the disk failed; rerun)");
 }
 
-bool SpoolFileReader::next(PlannedRecord& out) {
+size_t SpoolFileReader::fill(size_t wanted) {
+  size_t avail = end_ - begin_;
+  if (avail >= wanted || at_eof_) return avail;
+  // Keep the unread tail, at the front of a buffer big enough for what is wanted.
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, avail);
+    begin_ = 0;
+    end_ = avail;
+  }
+  if (buffer_.size() < wanted) buffer_.resize(std::max(wanted, buffer_.size() * 2));
+  while (end_ < wanted) {
+    const ssize_t got = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw FatalError("cannot read spool file " + path_ + " at byte " +
+                       std::to_string(offset_ + (end_ - begin_)) + ": " + std::strerror(errno));
+    }
+    if (got == 0) {
+      at_eof_ = true;
+      break;
+    }
+    end_ += static_cast<size_t>(got);
+  }
+  return end_ - begin_;
+}
+
+bool SpoolFileReader::next_encoded(std::string_view& encoded) {
+  begin_ += consumed_;
+  offset_ += consumed_;
+  consumed_ = 0;
   uint32_t length = 0;
-  const size_t got = std::fread(&length, 1, sizeof length, file_);
-  if (got == 0 && std::feof(file_)) return false;
-  if (got != sizeof length) {
-    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + got) +
+  size_t avail = end_ - begin_;
+  if (avail < sizeof length) avail = fill(sizeof length);
+  if (avail == 0) return false;
+  if (avail < sizeof length) {
+    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + avail) +
                      " (inside a record's length; the disk may be full, or the file was cut)");
   }
-  scratch_.resize(length);
-  const size_t body = std::fread(scratch_.data(), 1, length, file_);
-  if (body != length) {
-    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + sizeof length + body) +
+  std::memcpy(&length, buffer_.data() + begin_, sizeof length);
+  const size_t whole = sizeof length + size_t{length};
+  if (avail < whole) {
+    // Grow the buffer for a long record only if the file holds it: a damaged length must not allocate GBs.
+    struct stat st {};
+    if (whole > buffer_.size() && ::fstat(fd_, &st) == 0 &&
+        static_cast<uint64_t>(st.st_size) < offset_ + whole) {
+      const auto left =
+          static_cast<uint64_t>(st.st_size) > offset_ ? static_cast<uint64_t>(st.st_size) - offset_ : 0;
+      avail = std::max<size_t>(avail, static_cast<size_t>(left));
+    } else {
+      avail = fill(whole);
+    }
+  }
+  if (avail < whole) {
+    throw FatalError("spool file " + path_ + " is truncated at byte " + std::to_string(offset_ + avail) +
                      " (a record of " + std::to_string(length) + " bytes starting at byte " +
                      std::to_string(offset_) + " ends early; the disk may be full, or the file was cut)");
   }
-  if (auto problem = decode_record(scratch_, origins_, out)) damaged(*problem);
-  offset_ += sizeof length + length;
+  consumed_ = whole;
+  encoded = {buffer_.data() + begin_ + sizeof length, length};
+  // The merge orders records by their id before decoding them: it must lie within the record.
+  uint32_t id_length = 0;
+  if (length >= kEncodedIdOffset + sizeof id_length) {
+    std::memcpy(&id_length, encoded.data() + kEncodedIdOffset, sizeof id_length);
+    if (id_length <= length - kEncodedIdOffset - sizeof id_length) return true;
+  }
+  PlannedRecord ignored;  // for the same words as next() would use
+  const auto problem = decode_record(encoded, origins_, ignored);
+  damaged(problem ? *problem : std::string("a record's fields do not match its length"));
+}
+
+bool SpoolFileReader::next(PlannedRecord& out) {
+  std::string_view encoded;
+  if (!next_encoded(encoded)) return false;
+  if (auto problem = decode_record(encoded, origins_, out)) damaged(*problem);
   return true;
 }
 

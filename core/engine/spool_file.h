@@ -37,6 +37,9 @@ void encode_record(const PlannedRecord& record, uint32_t origin, std::string& ou
 size_t encoded_size(const PlannedRecord& record);
 // Where the crm_id of an encoding starts: its u32 length, then its bytes.
 constexpr size_t kEncodedIdOffset = 8 + 4 + 1;
+// The crm_id of an encoding whose id lies within it (SpoolFileReader::next_encoded checks that; so does
+// an encoding made by encode_record()).
+std::string_view record_id(std::string_view encoded);
 // Decodes one encoding into `out` (source and stream from `origins`). Returns what is wrong when `bytes`
 // are not exactly one record (fields past the end, an unknown object type, bytes left over).
 std::optional<std::string> decode_record(std::string_view bytes, const OriginTable& origins, PlannedRecord& out);
@@ -51,6 +54,8 @@ class SpoolFileWriter {
   void write(const PlannedRecord& record);
   // Writes a record already encoded by encode_record().
   void write_encoded(std::string_view encoded);
+  // Writes whole records already framed as a file holds them: each a u32 length, then its encoding.
+  void write_framed(std::string_view frames);
   // Flushes and closes; throws FatalError when the disk refused the data (full, I/O error).
   void finish();
   const std::string& path() const { return path_; }
@@ -65,6 +70,8 @@ class SpoolFileWriter {
   uint64_t bytes_ = 0;
 };
 
+// Reads a run file in blocks of `buffer_bytes` into its own buffer and decodes each record where it lies
+// (one read(2) per block, not several stdio calls per record). A record longer than the buffer grows it.
 class SpoolFileReader {
  public:
   // Opens `path`; throws FatalError if it cannot be opened or is not a spool file.
@@ -73,18 +80,28 @@ class SpoolFileReader {
   SpoolFileReader(const SpoolFileReader&) = delete;
   SpoolFileReader& operator=(const SpoolFileReader&) = delete;
   // The next record, or false at the clean end of the file. Throws FatalError "spool file X is truncated
-  // at byte N" / "... is damaged at byte N" when the file ends inside a record or a record is malformed.
+  // at byte N" / "... is damaged at byte N" when the file ends inside a record or a record is malformed,
+  // and "cannot read spool file X" when the read itself fails.
   bool next(PlannedRecord& out);
+  // The next record's encoding (what decode_record() takes), or false at the clean end of the file. The
+  // view lies in the reader's buffer: valid until the next call. Checks only that the record's crm_id lies
+  // within it (record_id() may read it); throws like next().
+  bool next_encoded(std::string_view& encoded);
+  // Throws the FatalError "spool file X is damaged at byte N: <what>" for the record last read.
+  [[noreturn]] void damaged(const std::string& what) const;
   const std::string& path() const { return path_; }
 
  private:
-  [[noreturn]] void damaged(const std::string& what) const;
+  // Makes at least `wanted` unread bytes available, unless the file ends first; returns how many are.
+  size_t fill(size_t wanted);
   std::string path_;
   const OriginTable& origins_;
-  std::FILE* file_ = nullptr;
+  int fd_ = -1;
   std::vector<char> buffer_;
-  std::string scratch_;
-  uint64_t offset_ = 0;  // of the record being read
+  size_t begin_ = 0, end_ = 0;  // the unread bytes in buffer_, from the record last read
+  size_t consumed_ = 0;         // bytes of the record last read: skipped by the next call
+  bool at_eof_ = false;
+  uint64_t offset_ = 0;  // of the record last read (or being read)
 };
 
 // Rough heap footprint of a record held in memory: what the spool counts against its budget.

@@ -34,6 +34,17 @@ inline constexpr const char* kBase = "https://api.zoom.example/v2";
 inline constexpr const char* kTokenUrl = "https://zoom.example/oauth/token";
 inline constexpr const char* kClientSecret = "client-test-secret-7f3a";
 
+// Options naming the fake endpoints and credentials; every other option at its default.
+inline ClientOptions test_client_options() {
+  ClientOptions o;
+  o.base_url = kBase;
+  o.token_url = kTokenUrl;
+  o.account_id = "acct-1";
+  o.client_id = "client-abc";
+  o.client_secret = kClientSecret;
+  return o;
+}
+
 class ZraClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -44,15 +55,7 @@ class ZraClientTest : public ::testing::Test {
                                       {"expires_in", 3600}});
     });
   }
-  ClientOptions options() const {
-    ClientOptions o;
-    o.base_url = kBase;
-    o.token_url = kTokenUrl;
-    o.account_id = "acct-1";
-    o.client_id = "client-abc";
-    o.client_secret = kClientSecret;
-    return o;
-  }
+  ClientOptions options() const { return test_client_options(); }
   ZraClient& client(ClientOptions o) {
     client_ = std::make_unique<ZraClient>(std::move(o), http, clock, random);
     return *client_;

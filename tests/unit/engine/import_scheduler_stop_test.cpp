@@ -30,12 +30,7 @@ class SchedulerStopTest : public ::testing::Test {
     http.on("POST", "/oauth/token", [](const HttpRequest&) {
       return make_json_response(200, {{"access_token", "tok"}, {"expires_in", 3600}});
     });
-    ClientOptions o;
-    o.base_url = kBase;
-    o.token_url = kTokenUrl;
-    o.account_id = "acct";
-    o.client_id = "cid";
-    o.client_secret = kClientSecret;
+    ClientOptions o = test_client_options();
     // Waits of 4, 8, 16, 32, 60... s: retries would outlast a 30 s grace by minutes.
     o.backoff_initial = seconds(8);
     o.backoff_max = seconds(120);

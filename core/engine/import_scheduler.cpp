@@ -148,26 +148,18 @@ void ImportScheduler::submit(std::unique_ptr<Batch> batch) {
     q.batches.push_front(std::move(batch));
     rebatch_all();
     return;
-  } catch (const RunStoppingError& e) {
-    // Stopped while the import was being retried: ZRA may or may not have it. The journal entry has no
-    // task id, so the next run sends these records again.
-    for (const auto& r : batch->records) {
-      report_.add_failure({std::string(to_string(r.type)), r.crm_id, r.source, r.stream, r.locator,
-                           Phase::Unconfirmed, "", std::string("import not confirmed: ") + e.what(), ""});
-    }
-    report_.update(batch->type, [&](TypeCounts& c) {
-      c.import_calls++;
-      c.unconfirmed += static_cast<int64_t>(batch->records.size());
-    });
-    throw;
   } catch (const Error& e) {
-    // Not registered, auth, network exhausted: nothing more can be sent in this run.
+    // Stopped while the import was being retried (RunStoppingError): ZRA may or may not have it, and the
+    // journal entry has no task id, so the next run sends these records again. Otherwise not registered,
+    // auth, network exhausted: nothing more can be sent in this run.
+    const bool stopping = dynamic_cast<const RunStoppingError*>(&e) != nullptr;
     if (state_ != nullptr && dynamic_cast<const NotRegisteredError*>(&e) != nullptr) {
       state_->abandon_batch(batch->journal_id);
     }
+    const std::string detail = std::string(stopping ? "import not confirmed: " : "import failed: ") + e.what();
     for (const auto& r : batch->records) {
       report_.add_failure({std::string(to_string(r.type)), r.crm_id, r.source, r.stream, r.locator,
-                           Phase::Transport, "", std::string("import failed: ") + e.what(), ""});
+                           stopping ? Phase::Unconfirmed : Phase::Transport, "", detail, ""});
     }
     report_.update(batch->type, [&](TypeCounts& c) {
       c.import_calls++;

@@ -31,6 +31,8 @@ void add_state_command(CLI::App& app, CommonOptions& common, CommandAction& acti
     action = [open] {
       auto store = open(true);
       OutcomeCounts counts = store->counts();
+      std::cout << "state file " << store->path() << " (payload hashes: " << to_string(store->hash_scheme())
+                << ")\n";
       if (counts.counts.empty()) std::cout << "the state is empty (no run has confirmed anything yet)\n";
       for (const auto& [type, by_outcome] : counts.counts) {
         std::cout << type << ":";

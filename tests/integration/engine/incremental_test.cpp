@@ -192,6 +192,7 @@ TEST_F(IncrementalTest, AStateFileKeepsItsHashSchemeAndUnchangedRecordsStayUnsen
   ASSERT_EQ(zra_sync({"run", "-c", "CONFIG"}).exit_code, 0);
   ASSERT_EQ(import_items(), 50);
   EXPECT_EQ(raw_int(state, "SELECT count(*) FROM meta WHERE value = 'xxh3-128'"), 1);
+  EXPECT_NE(zra_sync({"state", "show", "-c", "CONFIG"}).out.find("(payload hashes: xxh3-128)"), std::string::npos);
 
   // Told its hashes are SHA-256, the file no longer matches a single record: all 50 go again, now
   // hashed with SHA-256 (this is what proves the run follows the file's scheme).
@@ -213,6 +214,8 @@ TEST_F(IncrementalTest, AStateFileKeepsItsHashSchemeAndUnchangedRecordsStayUnsen
   EXPECT_EQ(raw_int(state, "PRAGMA user_version"), 2);
   EXPECT_EQ(raw_int(state, "SELECT count(*) FROM meta WHERE value = 'sha256-128'"), 1);
   EXPECT_EQ(report_summary()["types"]["account"]["unchanged"], 50);
+  CommandResult show = zra_sync({"state", "show", "-c", "CONFIG"});
+  EXPECT_NE(show.out.find("(payload hashes: sha256-128)"), std::string::npos) << show.out;
 }
 
 TEST_F(IncrementalTest, ACorruptStateFileIsAClearFatalError) {
